@@ -1,0 +1,3 @@
+from hvlint.cli import main
+
+raise SystemExit(main())

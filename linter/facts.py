@@ -1,0 +1,151 @@
+"""Plain, serialisable facts a front end extracts from one file.
+
+Front ends produce these; the project model and the rules consume them.  Nothing here
+knows about syntax trees: every field is a string, a number, a tuple or another fact, so a
+`FileFacts` can be pickled into the cache or shipped back from a worker process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of a file: 1-based line/column, end inclusive, plus byte offsets [start, end)."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttrItem:
+    """One attribute inside `__attribute__((a, b(x)))`: its name as written and its argument text."""
+
+    name: str
+    args: str | None
+    span: Span
+
+    @property
+    def base(self) -> str:
+        """The attribute name without the `__x__` underscores (`__section__` -> `section`)."""
+        name = self.name
+        if name.startswith("__") and name.endswith("__") and len(name) > 4:
+            return name[2:-2]
+        return name
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A declaration annotation as written: a macro (`__initdata`), `__section("x")` or a raw
+    `__attribute__((...))`.
+
+    `section_expr` is the section argument text as written (`".init.data"`, `".vvar_" #name`);
+    `section` the section name when the argument is made of string literals only.
+    `in_macro` names the `#define` whose body holds the annotation; `owner` indexes
+    `FileFacts.decls` (None when it belongs to no declaration, e.g. inside a macro body).
+    `position` says where it stands in its declaration: `specifiers` (before the declarator),
+    `type-tag` (between `struct`/`union`/`enum` and the tag or body), `after-body` (after a
+    struct body's closing brace), `declarator` (after the declarator), or `` when unknown.
+    """
+
+    name: str
+    span: Span
+    args: str | None = None
+    items: tuple[AttrItem, ...] = ()
+    section_expr: str | None = None
+    section: str | None = None
+    in_macro: str | None = None
+    owner: int | None = None
+    position: str = ""
+
+    @property
+    def is_raw_attribute(self) -> bool:
+        return self.name in ("__attribute__", "__attribute")
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """An identifier a function body or initializer names: `kind` is "call" when it is
+    followed by `(`, else "ref"; `line` is its first occurrence."""
+
+    name: str
+    line: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decl:
+    """A function or data object declared or defined in a file.
+
+    `scope` is the enclosing function for block-scope statics, else None.  `calls` and `refs`
+    are the identifiers the function body (or the initializer) calls and otherwise names.
+    """
+
+    name: str
+    kind: str  # "function" | "object"
+    span: Span
+    name_span: Span
+    is_definition: bool
+    storage: str | None = None  # "static" | "extern" | None
+    is_const: bool = False
+    is_inline: bool = False
+    has_init: bool = False
+    scope: str | None = None
+    annotations: tuple[int, ...] = ()
+    calls: tuple[Ref, ...] = ()
+    refs: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MacroDef:
+    """A `#define` as written: name, parameters (None for object-like), body with the line
+    continuations folded, and the preprocessor conditions it stands under (include guards and
+    `#ifndef NAME` defaults removed)."""
+
+    name: str
+    params: tuple[str, ...] | None
+    body: str
+    span: Span
+    conditions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """Something the front end could not do with a file (becomes an HV901 finding)."""
+
+    message: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParseStats:
+    """How well the parse went: ERROR/MISSING nodes and lines inside ERROR nodes."""
+
+    lines: int = 0
+    error_nodes: int = 0
+    missing_nodes: int = 0
+    error_lines: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    path: str
+    lang: str  # "c" | "asm"
+    size: int = 0
+    encoding: str = "utf-8"
+    decls: tuple[Decl, ...] = ()
+    annotations: tuple[Annotation, ...] = ()
+    macros: tuple[MacroDef, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    stats: ParseStats = field(default_factory=ParseStats)
+
+    def owner_of(self, ann: Annotation) -> Decl | None:
+        return None if ann.owner is None else self.decls[ann.owner]
+
+    def annotations_of(self, decl: Decl) -> tuple[Annotation, ...]:
+        return tuple(self.annotations[i] for i in decl.annotations)

@@ -1,0 +1,425 @@
+"""Lexical preparation of kernel C before tree-sitter sees it.
+
+Kernel declarations carry annotation macros (`__init`, `__initdata`, `__section(".x")`,
+`__attribute__((...))`) that tree-sitter-c cannot know: they make it misread the very
+declarations hvlint's rules look at (see `shared/research/tree-sitter-on-kernel.md`).  This
+module scans the text once and
+
+* records every annotation (name, byte range, argument range) before blanking it to
+  same-length spaces, so byte offsets, lines and columns stay true;
+* blanks comments and `#ifdef __ASSEMBLY__` regions of headers (assembly macros in C headers);
+* blanks whole invocations of macro DSLs that are not C (`TRACE_EVENT(...)`);
+* reshapes declaration macros in place (`DEFINE_PER_CPU(int, x)` -> `int x`,
+  `SYSCALL_DEFINE2(name, int, a, char *, b)` -> `long name(int a, char * b)`), same length;
+* collects `#define`s with the preprocessor conditions they stand under.
+
+The text is a `str` decoded as Latin-1, so one character is one byte of the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# One alternation for everything the scan must step over or act on.  Identifiers are matched
+# only when they start with an underscore or are in the "plain" vocabulary; every other
+# character is skipped by the regex engine in C.
+_SKIP = r"""
+ (?P<lc>//[^\n]*)
+|(?P<bc>/\*)
+|(?P<str>"(?:[^"\\\n]|\\.|\\\n)*"?)
+|(?P<chr>'(?:[^'\\\n]|\\.){1,8}')
+|(?P<pp>^[ \t]*\#)
+"""
+
+_PAREN_TOKENS = re.compile(
+    r"""[()]|"(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}'|/\*.*?\*/|//[^\n]*""", re.S
+)
+_DIRECTIVE = re.compile(r"[ \t]*#[ \t]*(\w*)")
+_DEFINE = re.compile(r"(\w+)(\()?")
+_COMMENT_IN_PP = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+_ASM_GUARDS = ("__ASSEMBLY__", "__ASSEMBLER__")
+_MAX_PAREN_SPAN = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """What the scan blanks or reshapes, by macro name."""
+
+    blank: frozenset[str] = frozenset()  # object-like annotations: `__init`
+    calls: frozenset[str] = frozenset()  # function-like annotations: `__section(...)`
+    dsl: frozenset[str] = frozenset()  # whole invocations to blank: `TRACE_EVENT(...)`
+    pair: frozenset[str] = frozenset()  # `DEFINE_PER_CPU(type, name)` -> `type name`
+    syscall: frozenset[str] = frozenset()  # `SYSCALL_DEFINEn(name, t, a, ...)`
+    record_in_defines: frozenset[str] = frozenset({"__attribute__", "__attribute", "__section"})
+
+    def pattern(self) -> re.Pattern[str]:
+        plain = sorted(
+            n
+            for n in self.blank | self.calls | self.dsl | self.pair | self.syscall
+            if not n.startswith("_")
+        )
+        ident = r"(?P<id>(?<![\w$])(?:_\w*"
+        if plain:
+            ident += "|" + "|".join(re.escape(n) for n in plain)
+        ident += r")(?![\w$]))"
+        return re.compile(_SKIP + "|" + ident, re.S | re.M | re.X)
+
+
+@dataclass(frozen=True, slots=True)
+class RawAnnotation:
+    name: str
+    start: int
+    end: int
+    args: tuple[int, int] | None  # byte range inside the outer parentheses
+    in_macro: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawDefine:
+    name: str
+    params: tuple[str, ...] | None
+    body: str
+    start: int
+    end: int
+    body_start: int
+    conditions: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Prepared:
+    text: str
+    annotations: list[RawAnnotation] = field(default_factory=list)
+    defines: list[RawDefine] = field(default_factory=list)
+    unbalanced: list[int] = field(default_factory=list)  # offsets of annotations left as is
+
+
+def match_paren(text: str, open_pos: int) -> int:
+    """Offset just past the `)` matching the `(` at open_pos, or -1."""
+    depth = 0
+    limit = min(len(text), open_pos + _MAX_PAREN_SPAN)
+    for m in _PAREN_TOKENS.finditer(text, open_pos, limit):
+        tok = m.group()
+        if tok == "(":
+            depth += 1
+        elif tok == ")":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    return -1
+
+
+def split_top_level(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split text[start:end] at commas outside parentheses/brackets/strings."""
+    parts: list[tuple[int, int]] = []
+    depth = 0
+    seg = start
+    for m in re.finditer(r"""[()\[\]{},]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.){1,8}'""", text[start:end]):
+        tok = m.group()
+        if tok in "([{":
+            depth += 1
+        elif tok in ")]}":
+            depth -= 1
+        elif tok == "," and depth == 0:
+            parts.append((seg, start + m.start()))
+            seg = start + m.end()
+    parts.append((seg, end))
+    return parts
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    n = len(text)
+    while pos < n and text[pos] in " \t\r\n\f\v":
+        pos += 1
+    return pos
+
+
+def _pp_end(text: str, pos: int) -> int:
+    """End (offset of the newline, or len) of the logical preprocessor line starting at pos."""
+    n = len(text)
+    while True:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            return n
+        seg = text[pos:nl]
+        opened = seg.rfind("/*")
+        if opened >= 0 and seg.find("*/", opened) < 0:
+            close = text.find("*/", pos + opened + 2)
+            if close < 0:
+                return n
+            pos = close + 2
+            continue
+        j = nl - 1
+        if j >= 0 and text[j] == "\r":
+            j -= 1
+        if j >= 0 and text[j] == "\\":
+            pos = nl + 1
+            continue
+        return nl
+
+
+class _Blanker:
+    __slots__ = ("chars", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.chars: list[tuple[int, int]] = []
+
+    def blank(self, start: int, end: int) -> None:
+        if end > start:
+            self.chars.append((start, end))
+
+    def build(self, replace: list[tuple[int, str]]) -> str:
+        if not self.chars and not replace:
+            return self.text
+        out: list[str] = []
+        pos = 0
+        text = self.text
+        edits = sorted([(s, e, None) for s, e in self.chars] + [(p, p + len(r), r) for p, r in replace])
+        for s, e, rep in edits:
+            if e <= pos:
+                continue
+            s = max(s, pos)
+            out.append(text[pos:s])
+            if rep is not None:
+                out.append(rep[len(rep) - (e - s) :])
+            else:
+                chunk = text[s:e]
+                if "\n" in chunk:
+                    out.append(re.sub(r"[^\n]", " ", chunk))
+                else:
+                    out.append(" " * (e - s))
+            pos = e
+        out.append(text[pos:])
+        return "".join(out)
+
+
+def _is_asm_guard(directive: str, rest: str) -> bool | None:
+    """True for a branch that is assembly-only, False for C-only, None otherwise."""
+    cond = _COMMENT_IN_PP.sub("", rest).strip()
+    if directive in ("ifdef", "ifndef") and cond in _ASM_GUARDS:
+        return directive == "ifdef"
+    if directive == "if":
+        c = cond.replace(" ", "")
+        for g in _ASM_GUARDS:
+            if c in (f"defined({g})", f"defined{g}", g):
+                return True
+            if c in (f"!defined({g})", f"!defined{g}", f"!{g}"):
+                return False
+    return None
+
+
+def prepare(text: str, vocab: Vocabulary, pattern: re.Pattern[str] | None = None) -> Prepared:
+    """Scan `text` (Latin-1 decoded) and return the blanked text plus what was found."""
+    pat = pattern or vocab.pattern()
+    blanker = _Blanker(text)
+    replace: list[tuple[int, str]] = []
+    result = Prepared(text)
+    # Conditional stack: [condition text, is_guard_candidate, asm_state, blank_from]
+    stack: list[list[object]] = []
+    asm_from = -1  # start of the assembly-only region being skipped, or -1
+    pending_guard: list[object] | None = None
+    first_directive = True
+    pos = 0
+    n = len(text)
+    while pos < n:
+        m = pat.search(text, pos)
+        if m is None:
+            break
+        kind = m.lastgroup
+        start = m.start()
+        if kind == "lc":
+            blanker.blank(start, m.end())
+            pos = m.end()
+            continue
+        if kind == "bc":
+            close = text.find("*/", start + 2)
+            end = n if close < 0 else close + 2
+            blanker.blank(start, end)
+            pos = end
+            continue
+        if kind in ("str", "chr"):
+            pos = m.end()
+            continue
+        if kind == "pp":
+            end = _pp_end(text, start)
+            line = text[start:end]
+            d = _DIRECTIVE.match(line)
+            directive = d.group(1) if d else ""
+            rest = line[d.end() :] if d else ""
+            if directive == "define":
+                _record_define(text, start, end, rest, d.end() if d else 0, stack, result, vocab, asm_from >= 0)
+                if pending_guard is not None:
+                    dm = _DEFINE.match(rest.strip())
+                    if dm and dm.group(1) == pending_guard[0]:
+                        guard_frame = pending_guard[1]
+                        assert isinstance(guard_frame, list)
+                        guard_frame[1] = True
+                pending_guard = None
+            elif directive in ("if", "ifdef", "ifndef"):
+                asm = _is_asm_guard(directive, rest)
+                cond = _COMMENT_IN_PP.sub("", rest).strip().replace("\\\n", " ")
+                if directive == "ifdef":
+                    cond = f"defined({cond})"
+                elif directive == "ifndef":
+                    cond = f"!defined({cond})"
+                frame: list[object] = [cond, False, asm, -1]
+                if directive == "ifndef" and first_directive:
+                    pending_guard = [_COMMENT_IN_PP.sub("", rest).strip(), frame]
+                else:
+                    pending_guard = None
+                if asm is not None:
+                    frame[1] = True  # not a configuration condition
+                if asm is True and asm_from < 0:
+                    asm_from = end
+                    frame[3] = end
+                stack.append(frame)
+            elif directive in ("else", "elif") and stack:
+                frame = stack[-1]
+                if frame[3] != -1:  # leaving an assembly-only branch
+                    blanker.blank(int(frame[3]), start)  # type: ignore[call-overload]
+                    frame[3] = -1
+                    asm_from = _outer_asm(stack)
+                if frame[2] is False and directive == "else" and asm_from < 0:
+                    asm_from = end
+                    frame[3] = end
+                frame[2] = None if directive == "elif" else frame[2]
+                frame[0] = f"!({frame[0]})"
+                pending_guard = None
+            elif directive == "endif" and stack:
+                frame = stack.pop()
+                if frame[3] != -1:
+                    blanker.blank(int(frame[3]), start)  # type: ignore[call-overload]
+                    asm_from = _outer_asm(stack)
+                pending_guard = None
+            else:
+                pending_guard = None
+            first_directive = False
+            # The directive itself is not C: blank it so tree-sitter sees plain code, except
+            # conditionals, which tree-sitter-c models as preproc nodes.
+            if directive not in ("if", "ifdef", "ifndef", "elif", "else", "endif"):
+                blanker.blank(start, end)
+            pos = end
+            continue
+        # An identifier of interest.
+        name = m.group("id")
+        end = m.end()
+        pos = end
+        if asm_from >= 0:
+            continue
+        if name in vocab.blank:
+            result.annotations.append(RawAnnotation(name, start, end, None))
+            blanker.blank(start, end)
+        elif name in vocab.calls:
+            p = _skip_ws(text, end)
+            if p < n and text[p] == "(":
+                close = match_paren(text, p)
+                if close < 0:
+                    result.unbalanced.append(start)
+                    continue
+                result.annotations.append(RawAnnotation(name, start, close, (p + 1, close - 1)))
+                blanker.blank(start, close)
+                pos = close
+        elif name in vocab.dsl:
+            p = _skip_ws(text, end)
+            if p < n and text[p] == "(":
+                close = match_paren(text, p)
+                if close < 0:
+                    continue
+                q = _skip_ws(text, close)
+                if q < n and text[q] == ";":
+                    close = q + 1
+                blanker.blank(start, close)
+                pos = close
+        elif name in vocab.pair:
+            p = _skip_ws(text, end)
+            if p < n and text[p] == "(":
+                close = match_paren(text, p)
+                if close < 0:
+                    continue
+                parts = split_top_level(text, p + 1, close - 1)
+                if len(parts) >= 2:
+                    blanker.blank(start, p + 1)
+                    blanker.blank(parts[-1][0] - 1, parts[-1][0])  # the last comma
+                    blanker.blank(close - 1, close)
+                pos = p + 1
+        elif name in vocab.syscall:
+            p = _skip_ws(text, end)
+            if p < n and text[p] == "(" and p - start >= 5:
+                close = match_paren(text, p)
+                if close < 0:
+                    continue
+                parts = split_top_level(text, p + 1, close - 1)
+                if len(parts) >= 3 and len(parts) % 2 == 1:
+                    # long <spaces> name( t1  a1, t2  a2)
+                    replace.append((start, "long" + " " * (p + 1 - start - 4)))
+                    replace.append((parts[0][1], "("))
+                    for i in range(1, len(parts) - 1, 2):
+                        replace.append((parts[i][1], " "))
+                pos = p + 1
+    for frame in stack:  # unterminated #if: blank a dangling assembly region to the end
+        if frame[3] != -1:
+            blanker.blank(int(frame[3]), n)  # type: ignore[call-overload]
+            break
+    result.text = blanker.build(replace)
+    return result
+
+
+def _outer_asm(stack: list[list[object]]) -> int:
+    for frame in stack:
+        if frame[3] != -1:
+            return int(frame[3])  # type: ignore[call-overload]
+    return -1
+
+
+def _record_define(
+    text: str,
+    start: int,
+    end: int,
+    rest: str,
+    rest_offset: int,
+    stack: list[list[object]],
+    result: Prepared,
+    vocab: Vocabulary,
+    in_asm: bool,
+) -> None:
+    m = _DEFINE.match(rest.lstrip(" \t"))
+    if not m:
+        return
+    lead = len(rest) - len(rest.lstrip(" \t"))
+    name = m.group(1)
+    params: tuple[str, ...] | None = None
+    body_off = start + rest_offset + lead + m.end()
+    if m.group(2):
+        close = text.find(")", body_off)
+        if close < 0 or close > end:
+            return
+        params = tuple(p.strip() for p in text[body_off:close].split(",") if p.strip())
+        body_off = close + 1
+    raw_body = text[body_off:end]
+    body = _COMMENT_IN_PP.sub(" ", raw_body.replace("\\\r\n", " ").replace("\\\n", " ")).strip()
+    conds = tuple(
+        str(f[0])
+        for f in stack
+        if not f[1] and f[0] != f"!defined({name})"
+    )
+    if in_asm:
+        conds = (*conds, "defined(__ASSEMBLY__)")
+    result.defines.append(RawDefine(name, params, body, start, end, body_off, conds))
+    if in_asm or not any(w in raw_body for w in vocab.record_in_defines):
+        return
+    # Annotations spelled inside the macro body (HV201 in `DEFINE_VVAR`).
+    for am in re.finditer(r"(?<![\w$])(" + "|".join(map(re.escape, sorted(vocab.record_in_defines))) + r")(?![\w$])", raw_body):
+        a_start = body_off + am.start()
+        p = _skip_ws_pp(text, body_off + am.end(), end)
+        if p < end and text[p] == "(":
+            close = match_paren(text, p)
+            if 0 <= close <= end:
+                result.annotations.append(RawAnnotation(am.group(1), a_start, close, (p + 1, close - 1), name))
+
+
+def _skip_ws_pp(text: str, pos: int, end: int) -> int:
+    while pos < end and (text[pos] in " \t\r\n" or (text[pos] == "\\" and text[pos + 1 : pos + 2] in ("\n", "\r"))):
+        pos += 1
+    return pos
+

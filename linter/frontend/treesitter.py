@@ -1,0 +1,404 @@
+"""The default C front end: prepared text -> tree-sitter-c -> `FileFacts`.
+
+The text is first prepared (`prepare.py`): annotations are recorded and blanked, so that
+tree-sitter sees plain declarations.  Annotations are then reattached by byte position to
+the declaration (and declarator) that holds them.  Function bodies and initializers are
+scanned lexically for the identifiers they call and name.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import replace
+from functools import lru_cache
+
+import tree_sitter
+import tree_sitter_c
+
+from hvlint.facts import (
+    Annotation,
+    AttrItem,
+    Decl,
+    Diagnostic,
+    FileFacts,
+    MacroDef,
+    ParseStats,
+    Ref,
+    Span,
+)
+from hvlint.frontend.prepare import Prepared, RawAnnotation, Vocabulary, prepare, split_top_level
+
+_CONTAINERS = frozenset(
+    {
+        "translation_unit",
+        "preproc_if",
+        "preproc_ifdef",
+        "preproc_else",
+        "preproc_elif",
+        "preproc_elifdef",
+        "declaration_list",
+        "linkage_specification",
+    }
+)
+_DECL_TYPES = frozenset({"declaration", "function_definition"})
+_STOP_TYPES = frozenset({"field_declaration", "parameter_declaration", "type_definition", "field_declaration_list"})
+_KEYWORDS = frozenset(
+    "if else while for do switch case default return goto break continue sizeof typeof "
+    "__typeof__ __typeof _Generic _Static_assert static_assert alignof _Alignof __alignof__ "
+    "defined asm __asm__ __asm volatile __volatile__ struct union enum const static extern "
+    "inline __inline __inline__ register auto signed unsigned int char short long void float "
+    "double _Bool bool restrict __restrict __restrict__ typedef __extension__ __builtin_offsetof "
+    "offsetof __label__ true false NULL".split()
+)
+_IDENT = re.compile(r"""("(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}')|(?<![\w$])(?<!->)(?<!\.)([A-Za-z_]\w*)(\s*\()?""")
+_STRING_LIT = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+
+
+@lru_cache(maxsize=1)
+def _parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_c.language()))
+
+
+class _Lines:
+    __slots__ = ("starts",)
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.starts = starts
+
+    def span(self, start: int, end: int) -> Span:
+        starts = self.starts
+        l1 = bisect_right(starts, start) - 1
+        last = max(start, end - 1)
+        l2 = bisect_right(starts, last) - 1
+        return Span(l1 + 1, start - starts[l1] + 1, l2 + 1, last - starts[l2] + 1, start, end)
+
+
+def literal_section(expr: str) -> str | None:
+    """`".init" ".data"` -> `.init.data`; None unless the text is string literals only."""
+    rest = _STRING_LIT.sub("", expr)
+    if rest.strip() or '"' not in expr:
+        return None
+    return "".join(m.group(1) for m in _STRING_LIT.finditer(expr))
+
+
+def _attr_items(text: str, args: tuple[int, int], lines: _Lines) -> tuple[AttrItem, ...]:
+    """The attributes of `__attribute__((a, b(x)))`, given the outer argument range."""
+    a, b = args
+    inner = text[a:b]
+    lp = inner.find("(")
+    rp = inner.rfind(")")
+    if lp < 0 or rp < lp:
+        return ()
+    base = a + lp + 1
+    items: list[AttrItem] = []
+    for s, e in split_top_level(text, base, a + rp):
+        seg = text[s:e]
+        m = re.match(r"\s*(\w+)\s*", seg)
+        if not m:
+            continue
+        name = m.group(1)
+        istart = s + m.start(1)
+        rest = seg[m.end() :]
+        args_text: str | None = None
+        iend = s + m.end(1)
+        if rest.startswith("("):
+            close = rest.rfind(")")
+            args_text = rest[1:close].strip() if close > 0 else rest[1:].strip()
+            iend = s + m.end() + (close + 1 if close > 0 else len(rest))
+        items.append(AttrItem(name, args_text, lines.span(istart, iend)))
+    return tuple(items)
+
+
+def _annotation(raw: RawAnnotation, text: str, lines: _Lines) -> Annotation:
+    args = None
+    items: tuple[AttrItem, ...] = ()
+    section_expr = None
+    if raw.args is not None:
+        args = text[raw.args[0] : raw.args[1]].strip()
+        if raw.name in ("__attribute__", "__attribute"):
+            items = _attr_items(text, raw.args, lines)
+            for it in items:
+                if it.base == "section" and it.args is not None:
+                    section_expr = it.args
+        elif raw.name == "__section":
+            section_expr = args
+    section = literal_section(section_expr) if section_expr is not None else None
+    return Annotation(
+        raw.name,
+        lines.span(raw.start, raw.end),
+        args=args,
+        items=items,
+        section_expr=section_expr,
+        section=section,
+        in_macro=raw.in_macro,
+    )
+
+
+def _count_errors(root: tree_sitter.Node) -> ParseStats:
+    errors = missing = 0
+    error_lines: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error:
+            errors += 1
+            error_lines.update(range(node.start_point[0], node.end_point[0] + 1))
+            continue
+        if node.is_missing:
+            missing += 1
+            continue
+        stack.extend(c for c in node.children if c.has_error)
+    return ParseStats(root.end_point[0] + 1, errors, missing, len(error_lines))
+
+
+def _innermost_name(node: tree_sitter.Node) -> tuple[tree_sitter.Node | None, str, bool | None]:
+    """Walk a declarator down to its identifier.
+
+    Returns (identifier node, kind, pointer-constness) where kind is "function" when the
+    first derivation from the name outward is a function declarator, and the constness is
+    that of the outermost pointer level (None when there is no pointer: the base type's
+    const decides)."""
+    chain: list[tree_sitter.Node] = []
+    cur: tree_sitter.Node | None = node
+    while cur is not None and cur.type not in ("identifier", "field_identifier", "type_identifier"):
+        chain.append(cur)
+        nxt = cur.child_by_field_name("declarator")
+        if nxt is None:
+            # parenthesized_declarator has no field name
+            nxt = next((c for c in cur.named_children if c.type != "type_qualifier"), None)
+        cur = nxt
+    kind = "object"
+    ptr_const: bool | None = None
+    for d in reversed(chain):
+        t = d.type
+        if t in ("array_declarator", "parenthesized_declarator", "init_declarator", "attributed_declarator"):
+            continue
+        if t == "function_declarator":
+            kind = "function"
+            break
+        if t == "pointer_declarator":
+            ptr_const = any(c.type == "type_qualifier" and c.text == b"const" for c in d.children)
+            break
+        break
+    return cur, kind, ptr_const
+
+
+class _Extractor:
+    def __init__(self, path: str, text: str, prepared: Prepared, tree: tree_sitter.Tree) -> None:
+        self.path = path
+        self.text = text
+        self.ptext = prepared.text
+        self.prepared = prepared
+        self.tree = tree
+        self.lines = _Lines(text)
+        self.decls: list[Decl] = []
+        self.decl_index: dict[tuple[int, int], list[int]] = {}  # declaration node range -> decls
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- declarations -------------------------------------------------------------------
+    def walk_top(self, node: tree_sitter.Node | None = None, depth: int = 0) -> None:
+        for child in (node or self.tree.root_node).named_children:
+            t = child.type
+            if t in _DECL_TYPES:
+                self.add_decl(child, None)
+            elif t in _CONTAINERS and depth < 200:
+                self.walk_top(child, depth + 1)
+
+    def add_decl(self, node: tree_sitter.Node, scope: str | None) -> list[int]:
+        key = (node.start_byte, node.end_byte)
+        if key in self.decl_index:
+            return self.decl_index[key]
+        out: list[int] = []
+        storage = None
+        base_const = False
+        is_inline = False
+        declarators: list[tree_sitter.Node] = []
+        for child in node.children:
+            t = child.type
+            if t == "storage_class_specifier":
+                word = child.text.decode("latin-1") if child.text else ""
+                if word in ("static", "extern"):
+                    storage = word
+                elif word in ("inline", "__inline", "__inline__"):
+                    is_inline = True
+            elif t == "type_qualifier" and child.text == b"const":
+                base_const = True
+        if node.type == "function_definition":
+            d = node.child_by_field_name("declarator")
+            if d is not None:
+                declarators.append(d)
+        else:
+            declarators = node.children_by_field_name("declarator")
+        is_def = node.type == "function_definition"
+        body = node.child_by_field_name("body")
+        for d in declarators:
+            ident, kind, ptr_const = _innermost_name(d)
+            if ident is None or ident.type != "identifier":
+                continue
+            name = ident.text.decode("latin-1") if ident.text else ""
+            has_init = d.type == "init_declarator"
+            const = base_const if ptr_const is None else ptr_const
+            calls: tuple[Ref, ...] = ()
+            refs: tuple[Ref, ...] = ()
+            if body is not None:
+                calls, refs = self.scan_refs(body.start_byte, body.end_byte)
+            elif has_init:
+                value = d.child_by_field_name("value")
+                if value is not None:
+                    calls, refs = self.scan_refs(value.start_byte, value.end_byte)
+            decl = Decl(
+                name=name,
+                kind=kind,
+                span=self.lines.span(node.start_byte, node.end_byte),
+                name_span=self.lines.span(ident.start_byte, ident.end_byte),
+                is_definition=is_def or (kind == "object" and storage != "extern") or has_init,
+                storage=storage,
+                is_const=kind == "object" and const,
+                is_inline=is_inline,
+                has_init=has_init,
+                scope=scope,
+                calls=calls,
+                refs=refs,
+            )
+            out.append(len(self.decls))
+            self.decls.append(decl)
+        self.decl_index[key] = out
+        return out
+
+    def scan_refs(self, start: int, end: int) -> tuple[tuple[Ref, ...], tuple[Ref, ...]]:
+        calls: dict[str, Ref] = {}
+        refs: dict[str, Ref] = {}
+        lines = self.lines
+        for m in _IDENT.finditer(self.ptext, start, end):
+            name = m.group(2)
+            if name is None or name in _KEYWORDS:
+                continue
+            target = calls if m.group(3) else refs
+            if name not in target:
+                line = bisect_right(lines.starts, m.start()) - 1
+                target[name] = Ref(name, line + 1, "call" if m.group(3) else "ref")
+        return tuple(calls.values()), tuple(refs.values())
+
+    # -- annotations ----------------------------------------------------------------------
+    def attach(self, annotations: list[Annotation], raws: list[RawAnnotation]) -> list[Annotation]:
+        root = self.tree.root_node
+        out: list[Annotation] = []
+        for ann, raw in zip(annotations, raws):
+            if raw.in_macro is not None:
+                out.append(ann)
+                continue
+            owner, position = self.owner(root, raw.start, raw.end)
+            if owner is None:
+                out.append(ann)
+                continue
+            out.append(replace(ann, owner=owner, position=position))
+        return out
+
+    def owner(self, root: tree_sitter.Node, start: int, end: int) -> tuple[int | None, str]:
+        node: tree_sitter.Node | None = root.descendant_for_byte_range(start, end)
+        decl_node = None
+        while node is not None:
+            t = node.type
+            if t in _DECL_TYPES:
+                decl_node = node
+                break
+            if t in _STOP_TYPES:
+                return None, ""
+            if t in _CONTAINERS or t == "compound_statement":
+                # Whitespace between items: the annotation leads the next declaration.
+                for child in node.named_children:
+                    if child.start_byte >= end:
+                        if child.type in _DECL_TYPES and not self.ptext[end : child.start_byte].strip():
+                            decl_node = child
+                        break
+                break
+            node = node.parent
+        if decl_node is None:
+            return None, ""
+        scope = self.enclosing_function(decl_node)
+        idxs = self.add_decl(decl_node, scope)
+        if not idxs:
+            return None, ""
+        declarators = (
+            [decl_node.child_by_field_name("declarator")]
+            if decl_node.type == "function_definition"
+            else decl_node.children_by_field_name("declarator")
+        )
+        first = declarators[0] if declarators and declarators[0] is not None else None
+        if first is None or start < first.start_byte:
+            typ = decl_node.child_by_field_name("type")
+            position = "specifiers"
+            if typ is not None and typ.type in ("struct_specifier", "union_specifier", "enum_specifier"):
+                body = typ.child_by_field_name("body")
+                name = typ.child_by_field_name("name")
+                if typ.start_byte <= start and end <= typ.end_byte:
+                    lead_end = (name or body or typ).start_byte if (name or body) else typ.end_byte
+                    if start < lead_end or body is None or start < body.start_byte:
+                        position = "type-tag"
+                elif body is not None and start >= typ.end_byte:
+                    position = "after-body"
+            # Applies to every declarator of the declaration; report the first.
+            return idxs[0], position
+        # After a declarator: it belongs to the last declarator that starts before it.
+        best = 0
+        for i, d in enumerate(declarators):
+            if d is not None and d.start_byte < start:
+                best = i
+        best = min(best, len(idxs) - 1)
+        return idxs[best], "declarator"
+
+    @staticmethod
+    def enclosing_function(node: tree_sitter.Node) -> str | None:
+        cur = node.parent
+        while cur is not None:
+            if cur.type == "function_definition":
+                d = cur.child_by_field_name("declarator")
+                if d is not None:
+                    ident, _, _ = _innermost_name(d)
+                    if ident is not None and ident.text:
+                        return ident.text.decode("latin-1")
+                return None
+            cur = cur.parent
+        return None
+
+
+def extract_c(path: str, data: bytes, vocab: Vocabulary, pattern: re.Pattern[str] | None = None) -> FileFacts:
+    """Facts of one C source or header, given its bytes."""
+    text = data.decode("latin-1")
+    prepared = prepare(text, vocab, pattern)
+    tree = _parser().parse(prepared.text.encode("latin-1"))
+    ex = _Extractor(path, text, prepared, tree)
+    ex.walk_top()
+    lines = ex.lines
+    anns = [_annotation(r, text, lines) for r in prepared.annotations]
+    anns = ex.attach(anns, prepared.annotations)
+    # Attach annotation indexes to their declarations.
+    by_owner: dict[int, list[int]] = {}
+    for i, a in enumerate(anns):
+        if a.owner is not None:
+            by_owner.setdefault(a.owner, []).append(i)
+    decls = [d if i not in by_owner else replace(d, annotations=tuple(by_owner[i])) for i, d in enumerate(ex.decls)]
+    macros = tuple(
+        MacroDef(d.name, d.params, d.body, lines.span(d.start, d.end), d.conditions) for d in prepared.defines
+    )
+    diagnostics = list(ex.diagnostics)
+    for off in prepared.unbalanced:
+        diagnostics.append(Diagnostic("annotation with unbalanced parentheses left unparsed", lines.span(off, off + 1)))
+    return FileFacts(
+        path=path,
+        lang="c",
+        size=len(data),
+        decls=tuple(decls),
+        annotations=tuple(anns),
+        macros=macros,
+        diagnostics=tuple(diagnostics),
+        stats=_count_errors(tree.root_node),
+    )
+

@@ -1,0 +1,443 @@
+"""Data tables: the annotation vocabulary (shipped) and the section-macro table (derived from
+the linted tree's own headers, with a shipped fallback for files outside a tree).
+
+The section table is what makes HV202 follow the kernel being linted: `#define __initdata
+__section(".init.data")` in include/linux/init.h, x86's `#define __read_mostly
+__section(".data..read_mostly")` in arch/x86/include/asm/cache.h, aliases such as
+`__meminitdata` -> `__initdata`, and the `__section()` macro itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from hvlint.errors import HvlintError
+from hvlint.frontend.prepare import RawDefine, Vocabulary, prepare, split_top_level
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_TOKEN = re.compile(r"""[A-Za-z_]\w*|"(?:[^"\\]|\\.)*"|\(|\)|\#\#?|[^\s\w()"]+""")
+_STRING_LIT = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+# A cheap test for headers that may define a section macro (or an alias of one).
+_DEFINE_HINT = re.compile(
+    rb"^[ \t]*#[ \t]*define[ \t]+\w+(?:\([^)\n]*\))?[ \t]+[^\n]*"
+    rb"(?:section|__init|__exit|__ref|__mem|_aligned|__head|noinstr|__cpuidle|__sched|__read_mostly"
+    rb"|__ro_after|__nosave|_entry|__lockfunc|__kprobes|__attribute)",
+    re.M,
+)
+
+
+def _toml(name: str) -> dict[str, Any]:
+    try:
+        data = resources.files("hvlint.data").joinpath(name).read_bytes()
+        return tomllib.loads(data.decode("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise HvlintError(f"cannot load data table {name}: {exc}") from exc
+
+
+def _names(table: dict[str, Any], key: str, source: str) -> frozenset[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise HvlintError(f"{source}: key '{key}' must be a list of macro names")
+    return frozenset(value)
+
+
+@lru_cache(maxsize=1)
+def base_vocabulary() -> Vocabulary:
+    t = _toml("annotations.toml")
+    src = "hvlint/data/annotations.toml"
+    return Vocabulary(
+        blank=_names(t, "blank", src),
+        calls=_names(t, "calls", src),
+        dsl=_names(t, "dsl", src),
+        pair=_names(t, "pair", src),
+        syscall=_names(t, "syscall", src),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SectionEntry:
+    """A named macro that places what it annotates in `section`.
+
+    `extras` are the other attributes its expansion adds (`__cold`, `noinline`, ...);
+    `via` the macros it goes through (`__meminitdata` -> `__initdata`); `conditions` the
+    preprocessor conditions its definition stands under (empty: always defined so)."""
+
+    name: str
+    section: str
+    defined_in: str
+    line: int
+    extras: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    arch: str | None = None
+
+    @property
+    def exact(self) -> bool:
+        """The macro means the section and nothing else."""
+        return not self.extras
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.conditions)
+
+    @property
+    def kind(self) -> str:
+        """What it is meant for: "function", "const" (read-only data) or "data"."""
+        return section_kind(self.section)
+
+
+def section_kind(section: str) -> str:
+    if ".text" in section or section.endswith("text"):
+        return "function"
+    if "rodata" in section:
+        return "const"
+    return "data"
+
+
+@dataclass(slots=True)
+class SectionTable:
+    entries: dict[str, SectionEntry] = field(default_factory=dict)
+    section_macro: str | None = "__section"
+    # attribute base name -> (macro name, takes arguments)
+    attr_macros: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    source: str = "fallback"
+    arch: str = "x86"
+
+    def get(self, name: str) -> SectionEntry | None:
+        return self.entries.get(name)
+
+    def named_macro(self, section: str, kind: str | None = None) -> SectionEntry | None:
+        """The macro to write instead of spelling `section` by hand, if the tree has one:
+        unconditional, meant for `kind` when given, preferring a macro that spells the section
+        itself and adds the fewest other attributes."""
+        best: SectionEntry | None = None
+        for e in self.entries.values():
+            if e.section != section or e.conditional:
+                continue
+            if kind is not None and not _kind_fits(e.kind, kind):
+                continue
+            key = (len(e.via), len(e.extras), e.name)
+            if best is None or key < (len(best.via), len(best.extras), best.name):
+                best = e
+        return best
+
+    def counterpart(self, entry: SectionEntry, kind: str) -> SectionEntry | None:
+        """The sibling of `entry` meant for `kind`: `__initdata` -> `__initconst`,
+        `__meminit` -> `__meminitdata`, `__exit` -> `__exitdata`."""
+        m = re.match(r"^(\w*?)(init|exit|ref)(data|const)?$", entry.name)
+        if m:
+            prefix, base, _ = m.groups()
+            suffix = {"function": "", "data": "data", "const": "const"}[kind]
+            cand = self.entries.get(f"{prefix}{base}{suffix}")
+            if cand is not None and _kind_fits(cand.kind, kind):
+                return cand
+        group = entry.section.rsplit(".", 1)[0] if "." in entry.section[1:] else entry.section
+        wanted = {"function": ".text", "data": ".data", "const": ".rodata"}[kind]
+        return self.named_macro(group + wanted, kind)
+
+
+def _kind_fits(entry_kind: str, kind: str) -> bool:
+    return entry_kind == kind or (entry_kind == "data" and kind == "object")
+
+
+# -- derivation from a tree ------------------------------------------------------------------
+
+_HEADER_DIRS = ("include/linux", "include/asm-generic")
+
+
+def _header_files(root: str, rel: str) -> list[str]:
+    out: list[str] = []
+    base = os.path.join(root, rel)
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
+        for f in filenames:
+            if f.endswith(".h"):
+                out.append(os.path.join(dirpath, f))
+    out.sort()
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Def:
+    d: RawDefine
+    path: str
+    line: int
+    arch: str | None
+
+
+def _collect_defines(root: str, rels: list[tuple[str, str | None]]) -> dict[str, list[_Def]]:
+    defs: dict[str, list[_Def]] = {}
+    empty = Vocabulary()
+    pattern = empty.pattern()
+    for rel, arch in rels:
+        for path in _header_files(root, rel):
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read(4 << 20)
+            except OSError:
+                continue
+            if not _DEFINE_HINT.search(data):
+                continue
+            text = data.decode("latin-1")
+            prepared = prepare(text, empty, pattern)
+            relpath = os.path.relpath(path, root).replace(os.sep, "/")
+            for d in prepared.defines:
+                if "__ASSEMBLY__" in " ".join(d.conditions):
+                    continue
+                line = text.count("\n", 0, d.start) + 1
+                defs.setdefault(d.name, []).append(_Def(d, relpath, line, arch))
+    return defs
+
+
+@dataclass(slots=True)
+class _Expansion:
+    section_expr: str | None = None
+    extras: list[str] = field(default_factory=list)
+    via: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    nsections: int = 0
+
+
+class _Resolver:
+    def __init__(self, defs: dict[str, list[_Def]], arch: str) -> None:
+        self.defs = defs
+        self.arch = arch
+
+    def pick(self, name: str) -> tuple[_Def | None, bool]:
+        """The definition of `name` for this arch, and whether it depends on configuration."""
+        cands = [d for d in self.defs.get(name, ()) if d.arch in (None, self.arch)]
+        if not cands:
+            return None, False
+        arch_defs = [d for d in cands if d.arch == self.arch]
+        if arch_defs:
+            cands = arch_defs
+        uncond = [d for d in cands if not _config_conditions(d.d.conditions)]
+        if uncond:
+            return uncond[0], False
+        nonempty = [d for d in cands if d.d.body]
+        return (nonempty or cands)[0], True
+
+    def expand(self, body: str, exp: _Expansion, depth: int) -> None:
+        if depth > 12:
+            return
+        toks = _TOKEN.findall(body)
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            args: str | None = None
+            j = i + 1
+            if j < len(toks) and toks[j] == "(":
+                depth_p = 0
+                k = j
+                while k < len(toks):
+                    if toks[k] == "(":
+                        depth_p += 1
+                    elif toks[k] == ")":
+                        depth_p -= 1
+                        if depth_p == 0:
+                            break
+                    k += 1
+                args = " ".join(toks[j + 1 : k])
+                j = k + 1
+            if tok in ("__attribute__", "__attribute") and args is not None:
+                self._attribute(body, tok, args, exp)
+            elif re.fullmatch(r"[A-Za-z_]\w*", tok):
+                d, cond = self.pick(tok)
+                if d is not None and (d.d.params is None) == (args is None):
+                    sub = d.d.body
+                    if d.d.params is not None and args is not None:
+                        sub = _substitute(sub, d.d.params, args)
+                    inner = _Expansion()
+                    self.expand(sub, inner, depth + 1)
+                    if inner.nsections:
+                        # Only the path that yields the section decides its conditions.
+                        exp.via.append(tok)
+                        exp.via.extend(inner.via)
+                        exp.extras.extend(inner.extras)
+                        exp.section_expr = inner.section_expr
+                        exp.nsections += inner.nsections
+                        if cond:
+                            exp.conditions.extend(_config_conditions(d.d.conditions) or ("configuration",))
+                        exp.conditions.extend(inner.conditions)
+                    elif sub.strip():
+                        exp.extras.append(tok if args is None else f"{tok}({args})")
+                elif tok not in ("\\",):
+                    exp.extras.append(tok if args is None else f"{tok}({args})")
+            i = j
+        return
+
+    def _attribute(self, body: str, tok: str, args: str, exp: _Expansion) -> None:
+        inner = args.strip()
+        if inner.startswith("(") and inner.endswith(")"):
+            inner = inner[1:-1]
+        for s, e in split_top_level(inner, 0, len(inner)):
+            item = inner[s:e].strip()
+            m = re.match(r"(\w+)\s*(?:\((.*)\))?$", item, re.S)
+            if not m:
+                continue
+            name = m.group(1)
+            base = name[2:-2] if name.startswith("__") and name.endswith("__") and len(name) > 4 else name
+            if base == "section" and m.group(2) is not None:
+                exp.section_expr = m.group(2).strip()
+                exp.nsections += 1
+            else:
+                exp.extras.append(f"__attribute__(({item}))")
+
+
+# Conditions that say which language or build a header serves, not which configuration.
+_NOT_CONFIG = re.compile(r"__KERNEL__|__ASSEMBLY__|__ASSEMBLER__|__CHECKER__|__GENKSYMS__")
+
+
+def _config_conditions(conds: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c for c in conds if not _NOT_CONFIG.search(c))
+
+
+def _substitute(body: str, params: tuple[str, ...], args: str) -> str:
+    values = [args[s:e].strip() for s, e in split_top_level(args, 0, len(args))]
+    mapping = dict(zip(params, values))
+    return re.sub(r"[A-Za-z_]\w*", lambda m: mapping.get(m.group(), m.group()), body)
+
+
+def _literal(expr: str) -> str | None:
+    # Token joining inserts spaces between adjacent literals: `".a" ".b"` -> `.a.b`.
+    rest = _STRING_LIT.sub("", expr)
+    if rest.strip() or '"' not in expr:
+        return None
+    return "".join(m.group(1) for m in _STRING_LIT.finditer(expr))
+
+
+def derive_table(root: str, arch: str = "x86") -> SectionTable:
+    """Read the section macros from the tree at `root` for `arch`."""
+    rels: list[tuple[str, str | None]] = [(r, None) for r in _HEADER_DIRS]
+    rels.append((f"arch/{arch}/include/asm", arch))
+    defs = _collect_defines(root, rels)
+    resolver = _Resolver(defs, arch)
+    table = SectionTable(source=f"derived from {root}", arch=arch, section_macro=None)
+    names = sorted(defs)
+    for name in names:
+        d, _ = resolver.pick(name)
+        if d is not None and d.d.params is not None:
+            _maybe_attr_macro(table, name, d)
+    _object_attr_macros(defs, table)
+    for name in names:
+        d, cond = resolver.pick(name)
+        if d is None or d.d.params is not None or not d.d.body:
+            continue
+        exp = _Expansion()
+        resolver.expand(d.d.body, exp, 0)
+        if exp.nsections != 1 or exp.section_expr is None:
+            continue
+        section = _literal(exp.section_expr)
+        if section is None:
+            continue
+        conditions = (_config_conditions(d.d.conditions) if cond else ()) + tuple(exp.conditions)
+        table.entries[name] = SectionEntry(
+            name=name,
+            section=section,
+            defined_in=d.path,
+            line=d.line,
+            extras=tuple(exp.extras),
+            via=tuple(v for v in exp.via if v != table.section_macro),
+            conditions=conditions,
+            arch=d.arch,
+        )
+    if not table.entries:
+        raise HvlintError(f"no section macros found under {root}/include: is this a kernel tree?")
+    return table
+
+
+def _maybe_attr_macro(table: SectionTable, name: str, d: _Def) -> None:
+    """Recognise `#define __section(S) __attribute__((__section__(S)))` and attribute macros
+    such as `#define __aligned(x) __attribute__((__aligned__(x)))`."""
+    if _config_conditions(d.d.conditions) or d.d.params is None:
+        return
+    m = re.fullmatch(r"__attribute__\s*\(\(\s*(\w+)\s*\(\s*([\w\s,]*)\)\s*\)\)", d.d.body)
+    if not m:
+        return
+    attr = m.group(1)
+    base = attr[2:-2] if attr.startswith("__") and attr.endswith("__") else attr
+    params = [p.strip() for p in m.group(2).split(",") if p.strip()]
+    if tuple(params) != d.d.params:
+        return
+    if base == "section" and len(params) == 1:
+        if table.section_macro is None or name == "__section":
+            table.section_macro = name
+    elif base not in table.attr_macros:
+        table.attr_macros[base] = (name, True)
+
+
+def _object_attr_macros(defs: dict[str, list[_Def]], table: SectionTable) -> None:
+    for name, ds in defs.items():
+        for d in ds:
+            if d.d.params is not None or _config_conditions(d.d.conditions):
+                continue
+            m = re.fullmatch(r"__attribute__\s*\(\(\s*(\w+)\s*\)\)", d.d.body)
+            if m:
+                attr = m.group(1)
+                base = attr[2:-2] if attr.startswith("__") and attr.endswith("__") else attr
+                table.attr_macros.setdefault(base, (name, False))
+
+
+def fallback_table() -> SectionTable:
+    """The table shipped with hvlint (Linux 6.12, x86), for files outside a kernel tree."""
+    t = _toml("sections.toml")
+    src = "hvlint/data/sections.toml"
+    table = SectionTable(source=src, arch=str(t.get("arch", "x86")))
+    table.section_macro = str(t.get("section_macro", "__section"))
+    for i, raw in enumerate(t.get("macro", [])):
+        try:
+            e = SectionEntry(
+                name=str(raw["name"]),
+                section=str(raw["section"]),
+                defined_in=str(raw["defined_in"]),
+                line=int(raw.get("line", 0)),
+                extras=tuple(raw.get("extras", ())),
+                via=tuple(raw.get("via", ())),
+                conditions=tuple(raw.get("conditions", ())),
+                arch=raw.get("arch"),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise HvlintError(f"{src}: macro entry {i}: bad or missing key {exc}") from exc
+        table.entries[e.name] = e
+    for base, spec in t.get("attributes", {}).items():
+        if not isinstance(spec, dict) or "macro" not in spec:
+            raise HvlintError(f"{src}: attributes.{base}: needs 'macro'")
+        table.attr_macros[base] = (str(spec["macro"]), bool(spec.get("args", False)))
+    return table
+
+
+_TABLES: dict[tuple[str, str], SectionTable] = {}
+
+
+def table_for(root: str | None, arch: str = "x86") -> SectionTable:
+    """The section table for files of `arch` in the tree at `root` (None: the fallback)."""
+    if root is None:
+        key = ("", arch)
+        if key not in _TABLES:
+            _TABLES[key] = fallback_table()
+        return _TABLES[key]
+    key = (os.path.realpath(root), arch)
+    if key not in _TABLES:
+        table = derive_table(root, arch)
+        _TABLES[key] = table
+    return _TABLES[key]
+
+
+def vocabulary_for(table: SectionTable) -> Vocabulary:
+    """The base vocabulary plus every section macro of the table."""
+    base = base_vocabulary()
+    extra = frozenset(n for n in table.entries if n not in base.calls)
+    calls = base.calls | ({table.section_macro} if table.section_macro else frozenset())
+    calls |= frozenset(m for m, takes in table.attr_macros.values() if takes)
+    blank = base.blank | extra | frozenset(m for m, takes in table.attr_macros.values() if not takes)
+    return Vocabulary(blank=blank - calls, calls=calls, dsl=base.dsl, pair=base.pair, syscall=base.syscall)
