@@ -7,7 +7,6 @@ Nothing here follows a symlink out of the root or reads anything but regular fil
 from __future__ import annotations
 
 import os
-import re
 import stat
 from dataclasses import dataclass
 
@@ -16,14 +15,6 @@ from hvlint.errors import HvlintError
 SOURCE_SUFFIXES = (".c", ".h", ".S")
 # The default scope: what the x86 boot, Xen and PVH code is made of.
 DEFAULT_SCOPE_DIRS = ("arch/x86", "drivers/xen", "include/xen", "init")
-# Headers outside those folders that the default scope takes: those that define section
-# macros (decided per file by this test on its text).
-SECTION_HEADER_DIRS = ("include/linux",)
-_SECTION_DEFINE = re.compile(
-    rb"^[ \t]*#[ \t]*define[ \t]+\w+(?:\([^)]*\))?[ \t]+(?:[^\n]*\\\n)*[^\n]*"
-    rb"(?:__section\s*\(|__section__\s*\(|\bsection\s*\()",
-    re.M,
-)
 MAX_FILE_BYTES = 16 << 20
 
 
@@ -66,34 +57,17 @@ def _walk(root: str, top: str, out: list[str]) -> None:
                 out.append(relpath(os.path.join(dirpath, name), root))
 
 
-def section_headers(root: str) -> list[str]:
-    """Headers under include/linux that define a section macro (`#define X __section(...)`)."""
-    out: list[str] = []
-    for top in SECTION_HEADER_DIRS:
-        found: list[str] = []
-        _walk(root, top, found)
-        for rel in found:
-            if not rel.endswith(".h"):
-                continue
-            try:
-                with open(os.path.join(root, rel), "rb") as fh:
-                    data = fh.read(MAX_FILE_BYTES)
-            except OSError:
-                continue
-            if _SECTION_DEFINE.search(data):
-                out.append(rel)
-    return out
-
-
-def scope_files(root: str, scope: str = "default") -> list[str]:
-    """Root-relative paths of the files a scope lints, sorted."""
+def scope_files(root: str, scope: str = "default", section_headers: tuple[str, ...] = ()) -> list[str]:
+    """Root-relative paths of the files a scope lints, sorted.  The default scope also takes
+    the headers outside its folders that define section macros (`section_headers`, found
+    by the section table: include/linux/init.h, cache.h, compiler_types.h, ...)."""
     out: list[str] = []
     if scope == "all":
         _walk(root, "", out)
     elif scope == "default":
         for top in DEFAULT_SCOPE_DIRS:
             _walk(root, top, out)
-        out.extend(section_headers(root))
+        out.extend(h for h in section_headers if os.path.isfile(os.path.join(root, h)))
     else:
         raise HvlintError(f"unknown scope '{scope}' (use default or all)")
     return sorted(set(out))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -27,14 +28,34 @@ else:  # pragma: no cover
 
 _TOKEN = re.compile(r"""[A-Za-z_]\w*|"(?:[^"\\]|\\.)*"|\(|\)|\#\#?|[^\s\w()"]+""")
 _STRING_LIT = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
-# A cheap test for headers that may define a section macro (or an alias of one).
-_DEFINE_HINT = re.compile(
-    rb"^[ \t]*#[ \t]*define[ \t]+\w+(?:\([^)\n]*\))?[ \t]+[^\n]*"
-    rb"(?:section|__init|__exit|__ref|__mem|_aligned|__head|noinstr|__cpuidle|__sched|__read_mostly"
-    rb"|__ro_after|__nosave|_entry|__lockfunc|__kprobes|__attribute)",
-    re.M,
+_HINT = re.compile(
+    rb"section|__init|__exit|__ref|__mem|aligned|__head|noinstr|__cpuidle|__sched|__read_mostly"
+    rb"|__ro_after|__nosave|_entry|__lockfunc|__kprobes|__attribute"
 )
+_DEFINE_AT = re.compile(rb"#[ \t]*define[ \t]")
 
+
+def _has_relevant_define(data: bytes) -> bool:
+    """Whether a `#define` of the file mentions a hint word in its (continued) body."""
+    if not _HINT.search(data):
+        return False
+    for m in _DEFINE_AT.finditer(data):
+        start = end = m.end()
+        while True:
+            end = data.find(b"\n", end)
+            if end < 0:
+                end = len(data)
+                break
+            if data[end - 1 : end] == b"\\" or data[end - 2 : end] == b"\\\r":
+                end += 1
+                continue
+            break
+        if _HINT.search(data, start, end):
+            return True
+    return False
+
+
+_SECTION_IN_BODY = re.compile(r"\b(?:__)?section(?:__)?\s*\(")
 
 def _toml(name: str) -> dict[str, Any]:
     try:
@@ -112,6 +133,8 @@ class SectionTable:
     attr_macros: dict[str, tuple[str, bool]] = field(default_factory=dict)
     source: str = "fallback"
     arch: str = "x86"
+    # Headers of the tree that define a macro placing something in a section.
+    section_headers: tuple[str, ...] = ()
 
     def get(self, name: str) -> SectionEntry | None:
         return self.entries.get(name)
@@ -175,7 +198,9 @@ class _Def:
     arch: str | None
 
 
-def _collect_defines(root: str, rels: list[tuple[str, str | None]]) -> dict[str, list[_Def]]:
+def _collect_defines(
+    root: str, rels: list[tuple[str, str | None]], section_headers: set[str]
+) -> dict[str, list[_Def]]:
     defs: dict[str, list[_Def]] = {}
     empty = Vocabulary()
     pattern = empty.pattern()
@@ -186,16 +211,19 @@ def _collect_defines(root: str, rels: list[tuple[str, str | None]]) -> dict[str,
                     data = fh.read(4 << 20)
             except OSError:
                 continue
-            if not _DEFINE_HINT.search(data):
+            if not _has_relevant_define(data):
                 continue
             text = data.decode("latin-1")
-            prepared = prepare(text, empty, pattern)
+            prepared = prepare(text, empty, pattern, directives_only=True)
             relpath = os.path.relpath(path, root).replace(os.sep, "/")
+            newlines = [m.start() for m in re.finditer("\n", text)] if prepared.defines else []
             for d in prepared.defines:
                 if "__ASSEMBLY__" in " ".join(d.conditions):
                     continue
-                line = text.count("\n", 0, d.start) + 1
+                line = bisect_right(newlines, d.start) + 1
                 defs.setdefault(d.name, []).append(_Def(d, relpath, line, arch))
+                if _SECTION_IN_BODY.search(d.body):
+                    section_headers.add(relpath)
     return defs
 
 
@@ -302,6 +330,14 @@ def _config_conditions(conds: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c for c in conds if not _NOT_CONFIG.search(c))
 
 
+_DECL_WORDS = re.compile(r"[=;{}]|\b(?:static|extern|const|struct|union|enum|typedef|int|char|void|long|unsigned)\b")
+
+
+def _declares(body: str) -> bool:
+    """A macro that declares something (`ORC_HEADER`) is not an annotation macro."""
+    return bool(_DECL_WORDS.search(re.sub(r'"(?:[^"\\]|\\.)*"', "", body)))
+
+
 def _substitute(body: str, params: tuple[str, ...], args: str) -> str:
     values = [args[s:e].strip() for s, e in split_top_level(args, 0, len(args))]
     mapping = dict(zip(params, values))
@@ -320,10 +356,13 @@ def derive_table(root: str, arch: str = "x86") -> SectionTable:
     """Read the section macros from the tree at `root` for `arch`."""
     rels: list[tuple[str, str | None]] = [(r, None) for r in _HEADER_DIRS]
     rels.append((f"arch/{arch}/include/asm", arch))
-    defs = _collect_defines(root, rels)
+    headers: set[str] = set()
+    defs = _collect_defines(root, rels, headers)
     resolver = _Resolver(defs, arch)
-    table = SectionTable(source=f"derived from {root}", arch=arch, section_macro=None)
-    names = sorted(defs)
+    table = SectionTable(
+        source=f"derived from {root}", arch=arch, section_macro=None, section_headers=tuple(sorted(headers))
+    )
+    names = _relevant(defs)
     for name in names:
         d, _ = resolver.pick(name)
         if d is not None and d.d.params is not None:
@@ -338,7 +377,7 @@ def derive_table(root: str, arch: str = "x86") -> SectionTable:
         if exp.nsections != 1 or exp.section_expr is None:
             continue
         section = _literal(exp.section_expr)
-        if section is None:
+        if section is None or _declares(d.d.body):
             continue
         conditions = (_config_conditions(d.d.conditions) if cond else ()) + tuple(exp.conditions)
         table.entries[name] = SectionEntry(
@@ -354,6 +393,18 @@ def derive_table(root: str, arch: str = "x86") -> SectionTable:
     if not table.entries:
         raise HvlintError(f"no section macros found under {root}/include: is this a kernel tree?")
     return table
+
+
+def _relevant(defs: dict[str, list[_Def]]) -> list[str]:
+    """Names whose definitions can lead to a section attribute: those that spell one, and
+    those that name such a macro (aliases), to a fixed point."""
+    words = {n: set(re.findall(r"[A-Za-z_]\w*", " ".join(d.d.body for d in ds))) for n, ds in defs.items()}
+    found = {n for n, w in words.items() if w & {"section", "__section__", "__attribute__", "__attribute"}}
+    while True:
+        more = {n for n, w in words.items() if n not in found and w & found}
+        if not more:
+            return sorted(found)
+        found |= more
 
 
 def _maybe_attr_macro(table: SectionTable, name: str, d: _Def) -> None:

@@ -19,19 +19,15 @@ The text is a `str` decoded as Latin-1, so one character is one byte of the file
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-# One alternation for everything the scan must step over or act on.  Identifiers are matched
-# only when they start with an underscore or are in the "plain" vocabulary; every other
-# character is skipped by the regex engine in C.
-_SKIP = r"""
- (?P<lc>//[^\n]*)
-|(?P<bc>/\*)
-|(?P<str>"(?:[^"\\\n]|\\.|\\\n)*"?)
-|(?P<chr>'(?:[^'\\\n]|\\.){1,8}')
-|(?P<pp>^[ \t]*\#)
-"""
-
+# Three fast passes instead of one slow alternation: Python's regex engine scans for a
+# leading literal or character class in C, but not for an alternation of groups.
+_COMMENT_OR_STRING = re.compile(
+    r"""/\*.*?(?:\*/|\Z)|//[^\n]*|"(?:[^"\\\n]|\\.|\\\n)*"?|'(?:[^'\\\n]|\\.){1,8}'""", re.S
+)
+_DIRECTIVE_START = re.compile(r"(?:\A|\n)[ \t]*#")
 _PAREN_TOKENS = re.compile(
     r"""[()]|"(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}'|/\*.*?\*/|//[^\n]*""", re.S
 )
@@ -54,16 +50,27 @@ class Vocabulary:
     record_in_defines: frozenset[str] = frozenset({"__attribute__", "__attribute", "__section"})
 
     def pattern(self) -> re.Pattern[str]:
-        plain = sorted(
-            n
-            for n in self.blank | self.calls | self.dsl | self.pair | self.syscall
-            if not n.startswith("_")
-        )
-        ident = r"(?P<id>(?<![\w$])(?:_\w*"
-        if plain:
-            ident += "|" + "|".join(re.escape(n) for n in plain)
-        ident += r")(?![\w$]))"
-        return re.compile(_SKIP + "|" + ident, re.S | re.M | re.X)
+        """A regex (a trie of the names, so the engine can scan fast) for every name."""
+        names = self.blank | self.calls | self.dsl | self.pair | self.syscall
+        return re.compile(_trie(sorted(names)) or r"(?!x)x")
+
+
+def _trie(words: list[str]) -> str:
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +201,15 @@ class _Blanker:
         return "".join(out)
 
 
+def _strip_comments(text: str, by: str = "") -> str:
+    return _COMMENT_IN_PP.sub(by, text) if "/" in text else text
+
+
 def _is_asm_guard(directive: str, rest: str) -> bool | None:
     """True for a branch that is assembly-only, False for C-only, None otherwise."""
-    cond = _COMMENT_IN_PP.sub("", rest).strip()
+    if "__ASSEMBL" not in rest:
+        return None
+    cond = _strip_comments(rest).strip()
     if directive in ("ifdef", "ifndef") and cond in _ASM_GUARDS:
         return directive == "ifdef"
     if directive == "if":
@@ -209,104 +222,141 @@ def _is_asm_guard(directive: str, rest: str) -> bool | None:
     return None
 
 
-def prepare(text: str, vocab: Vocabulary, pattern: re.Pattern[str] | None = None) -> Prepared:
-    """Scan `text` (Latin-1 decoded) and return the blanked text plus what was found."""
+class _Ranges:
+    """Sorted, disjoint [start, end) ranges with a membership test."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        self.starts.append(start)
+        self.ends.append(end)
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+
+def prepare(
+    text: str, vocab: Vocabulary, pattern: re.Pattern[str] | None = None, *, directives_only: bool = False
+) -> Prepared:
+    """Scan `text` (Latin-1 decoded) and return the blanked text plus what was found.
+    `directives_only` collects the `#define`s and stops there (the text is left as is)."""
     pat = pattern or vocab.pattern()
     blanker = _Blanker(text)
     replace: list[tuple[int, str]] = []
     result = Prepared(text)
-    # Conditional stack: [condition text, is_guard_candidate, asm_state, blank_from]
+    n = len(text)
+
+    # Pass 1: comments (blanked) and string/char literals (kept, but nothing inside counts).
+    # Reading only the directives, a `#` at the start of a line is taken as one even in a
+    # comment (the kernel's comments start their lines with ` *`).
+    lexical = _Ranges()
+    if not directives_only:
+        spans = [m.span() for m in _COMMENT_OR_STRING.finditer(text)]
+        lexical.starts = [s for s, _ in spans]
+        lexical.ends = [e for _, e in spans]
+        blanker.chars.extend((s, e) for s, e in spans if text[s] == "/")
+
+    # Pass 2: preprocessor directives, conditional nesting, assembly-only regions.
+    directives = _Ranges()
+    asm_regions = _Ranges()
+    # Conditional stack frames: [condition, not-a-config-condition, asm state, asm blank start]
     stack: list[list[object]] = []
-    asm_from = -1  # start of the assembly-only region being skipped, or -1
+    asm_from = -1
     pending_guard: list[object] | None = None
     first_directive = True
-    pos = 0
-    n = len(text)
-    while pos < n:
-        m = pat.search(text, pos)
-        if m is None:
-            break
-        kind = m.lastgroup
-        start = m.start()
-        if kind == "lc":
-            blanker.blank(start, m.end())
-            pos = m.end()
+    last_end = -1
+    for m in _DIRECTIVE_START.finditer(text):
+        start = m.start() + (1 if text[m.start()] == "\n" else 0)
+        if start <= last_end or (m.end() - 1) in lexical:
             continue
-        if kind == "bc":
-            close = text.find("*/", start + 2)
-            end = n if close < 0 else close + 2
+        end = _pp_end(text, start)
+        last_end = end
+        directives.add(start, end)
+        line = text[start:end]
+        d = _DIRECTIVE.match(line)
+        directive = d.group(1) if d else ""
+        rest = line[d.end() :] if d else ""
+        if directive == "define":
+            _record_define(text, start, end, rest, d.end() if d else 0, stack, result, vocab, asm_from >= 0)
+            if pending_guard is not None:
+                dm = _DEFINE.match(rest.strip())
+                if dm and dm.group(1) == pending_guard[0]:
+                    guard_frame = pending_guard[1]
+                    assert isinstance(guard_frame, list)
+                    guard_frame[1] = True
+            pending_guard = None
+        elif directive in ("if", "ifdef", "ifndef"):
+            asm = _is_asm_guard(directive, rest)
+            cond = _strip_comments(rest).strip().replace("\\\n", " ")
+            if directive == "ifdef":
+                cond = f"defined({cond})"
+            elif directive == "ifndef":
+                cond = f"!defined({cond})"
+            frame: list[object] = [cond, asm is not None, asm, -1]
+            pending_guard = (
+                [_strip_comments(rest).strip(), frame]
+                if directive == "ifndef" and first_directive
+                else None
+            )
+            if asm is True and asm_from < 0:
+                asm_from = end
+                frame[3] = end
+            stack.append(frame)
+        elif directive in ("else", "elif") and stack:
+            frame = stack[-1]
+            if frame[3] != -1:  # leaving an assembly-only branch
+                blanker.blank(int(frame[3]), start)  # type: ignore[call-overload]
+                asm_regions.add(int(frame[3]), start)  # type: ignore[call-overload]
+                frame[3] = -1
+                asm_from = _outer_asm(stack)
+            if frame[2] is False and directive == "else" and asm_from < 0:
+                asm_from = end
+                frame[3] = end
+            frame[2] = None if directive == "elif" else frame[2]
+            frame[0] = f"!({frame[0]})"
+            pending_guard = None
+        elif directive == "endif" and stack:
+            frame = stack.pop()
+            if frame[3] != -1:
+                blanker.blank(int(frame[3]), start)  # type: ignore[call-overload]
+                asm_regions.add(int(frame[3]), start)  # type: ignore[call-overload]
+                asm_from = _outer_asm(stack)
+            pending_guard = None
+        else:
+            pending_guard = None
+        first_directive = False
+        # The directive itself is not C: blank it so tree-sitter sees plain code, except
+        # conditionals, which tree-sitter-c models as preproc nodes.
+        if directive not in ("if", "ifdef", "ifndef", "elif", "else", "endif"):
             blanker.blank(start, end)
-            pos = end
+    for frame in stack:  # unterminated #if: blank a dangling assembly region to the end
+        if frame[3] != -1:
+            blanker.blank(int(frame[3]), n)  # type: ignore[call-overload]
+            asm_regions.add(int(frame[3]), n)  # type: ignore[call-overload]
+            break
+
+    if directives_only:
+        return result
+
+    # Pass 3: the vocabulary.
+    pos = 0
+    for m in pat.finditer(text):
+        start, end = m.span()
+        if start < pos:
             continue
-        if kind in ("str", "chr"):
-            pos = m.end()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_$"):
             continue
-        if kind == "pp":
-            end = _pp_end(text, start)
-            line = text[start:end]
-            d = _DIRECTIVE.match(line)
-            directive = d.group(1) if d else ""
-            rest = line[d.end() :] if d else ""
-            if directive == "define":
-                _record_define(text, start, end, rest, d.end() if d else 0, stack, result, vocab, asm_from >= 0)
-                if pending_guard is not None:
-                    dm = _DEFINE.match(rest.strip())
-                    if dm and dm.group(1) == pending_guard[0]:
-                        guard_frame = pending_guard[1]
-                        assert isinstance(guard_frame, list)
-                        guard_frame[1] = True
-                pending_guard = None
-            elif directive in ("if", "ifdef", "ifndef"):
-                asm = _is_asm_guard(directive, rest)
-                cond = _COMMENT_IN_PP.sub("", rest).strip().replace("\\\n", " ")
-                if directive == "ifdef":
-                    cond = f"defined({cond})"
-                elif directive == "ifndef":
-                    cond = f"!defined({cond})"
-                frame: list[object] = [cond, False, asm, -1]
-                if directive == "ifndef" and first_directive:
-                    pending_guard = [_COMMENT_IN_PP.sub("", rest).strip(), frame]
-                else:
-                    pending_guard = None
-                if asm is not None:
-                    frame[1] = True  # not a configuration condition
-                if asm is True and asm_from < 0:
-                    asm_from = end
-                    frame[3] = end
-                stack.append(frame)
-            elif directive in ("else", "elif") and stack:
-                frame = stack[-1]
-                if frame[3] != -1:  # leaving an assembly-only branch
-                    blanker.blank(int(frame[3]), start)  # type: ignore[call-overload]
-                    frame[3] = -1
-                    asm_from = _outer_asm(stack)
-                if frame[2] is False and directive == "else" and asm_from < 0:
-                    asm_from = end
-                    frame[3] = end
-                frame[2] = None if directive == "elif" else frame[2]
-                frame[0] = f"!({frame[0]})"
-                pending_guard = None
-            elif directive == "endif" and stack:
-                frame = stack.pop()
-                if frame[3] != -1:
-                    blanker.blank(int(frame[3]), start)  # type: ignore[call-overload]
-                    asm_from = _outer_asm(stack)
-                pending_guard = None
-            else:
-                pending_guard = None
-            first_directive = False
-            # The directive itself is not C: blank it so tree-sitter sees plain code, except
-            # conditionals, which tree-sitter-c models as preproc nodes.
-            if directive not in ("if", "ifdef", "ifndef", "elif", "else", "endif"):
-                blanker.blank(start, end)
-            pos = end
+        if end < n and (text[end].isalnum() or text[end] in "_$"):
             continue
-        # An identifier of interest.
-        name = m.group("id")
-        end = m.end()
+        if start in lexical or start in directives or start in asm_regions:
+            continue
+        name = m.group()
         pos = end
-        if asm_from >= 0:
-            continue
         if name in vocab.blank:
             result.annotations.append(RawAnnotation(name, start, end, None))
             blanker.blank(start, end)
@@ -357,10 +407,6 @@ def prepare(text: str, vocab: Vocabulary, pattern: re.Pattern[str] | None = None
                     for i in range(1, len(parts) - 1, 2):
                         replace.append((parts[i][1], " "))
                 pos = p + 1
-    for frame in stack:  # unterminated #if: blank a dangling assembly region to the end
-        if frame[3] != -1:
-            blanker.blank(int(frame[3]), n)  # type: ignore[call-overload]
-            break
     result.text = blanker.build(replace)
     return result
 
@@ -397,29 +443,33 @@ def _record_define(
         params = tuple(p.strip() for p in text[body_off:close].split(",") if p.strip())
         body_off = close + 1
     raw_body = text[body_off:end]
-    body = _COMMENT_IN_PP.sub(" ", raw_body.replace("\\\r\n", " ").replace("\\\n", " ")).strip()
-    conds = tuple(
-        str(f[0])
-        for f in stack
-        if not f[1] and f[0] != f"!defined({name})"
-    )
+    body = raw_body
+    if "\\" in body:
+        body = body.replace("\\\r\n", " ").replace("\\\n", " ")
+    body = _strip_comments(body, " ").strip()
+    conds = tuple(str(f[0]) for f in stack if not f[1] and f[0] != f"!defined({name})")
     if in_asm:
         conds = (*conds, "defined(__ASSEMBLY__)")
     result.defines.append(RawDefine(name, params, body, start, end, body_off, conds))
     if in_asm or not any(w in raw_body for w in vocab.record_in_defines):
         return
     # Annotations spelled inside the macro body (HV201 in `DEFINE_VVAR`).
-    for am in re.finditer(r"(?<![\w$])(" + "|".join(map(re.escape, sorted(vocab.record_in_defines))) + r")(?![\w$])", raw_body):
+    for am in re.finditer(
+        r"(?<![\w$])(" + "|".join(map(re.escape, sorted(vocab.record_in_defines))) + r")(?![\w$])", raw_body
+    ):
         a_start = body_off + am.start()
         p = _skip_ws_pp(text, body_off + am.end(), end)
         if p < end and text[p] == "(":
             close = match_paren(text, p)
             if 0 <= close <= end:
-                result.annotations.append(RawAnnotation(am.group(1), a_start, close, (p + 1, close - 1), name))
+                result.annotations.append(
+                    RawAnnotation(am.group(1), a_start, close, (p + 1, close - 1), name)
+                )
 
 
 def _skip_ws_pp(text: str, pos: int, end: int) -> int:
-    while pos < end and (text[pos] in " \t\r\n" or (text[pos] == "\\" and text[pos + 1 : pos + 2] in ("\n", "\r"))):
+    while pos < end and (
+        text[pos] in " \t\r\n" or (text[pos] == "\\" and text[pos + 1 : pos + 2] in ("\n", "\r"))
+    ):
         pos += 1
     return pos
-

@@ -42,7 +42,9 @@ _CONTAINERS = frozenset(
     }
 )
 _DECL_TYPES = frozenset({"declaration", "function_definition"})
-_STOP_TYPES = frozenset({"field_declaration", "parameter_declaration", "type_definition", "field_declaration_list"})
+_STOP_TYPES = frozenset(
+    {"field_declaration", "parameter_declaration", "type_definition", "field_declaration_list"}
+)
 _KEYWORDS = frozenset(
     "if else while for do switch case default return goto break continue sizeof typeof "
     "__typeof__ __typeof _Generic _Static_assert static_assert alignof _Alignof __alignof__ "
@@ -51,7 +53,10 @@ _KEYWORDS = frozenset(
     "double _Bool bool restrict __restrict __restrict__ typedef __extension__ __builtin_offsetof "
     "offsetof __label__ true false NULL".split()
 )
-_IDENT = re.compile(r"""("(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}')|(?<![\w$])(?<!->)(?<!\.)([A-Za-z_]\w*)(\s*\()?""")
+_IDENT = re.compile(
+    r"""("(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}')|(?<![\w$])(?<!->)(?<!\.)([A-Za-z_]\w*)(\s*\()?"""
+)
+_NEWLINE = re.compile("\n")
 _STRING_LIT = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 
 
@@ -64,13 +69,7 @@ class _Lines:
     __slots__ = ("starts",)
 
     def __init__(self, text: str) -> None:
-        starts = [0]
-        find = text.find
-        i = find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        self.starts = starts
+        self.starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
     def span(self, start: int, end: int) -> Span:
         starts = self.starts
@@ -191,8 +190,9 @@ def _innermost_name(node: tree_sitter.Node) -> tuple[tree_sitter.Node | None, st
 
 
 class _Extractor:
-    def __init__(self, path: str, text: str, prepared: Prepared, tree: tree_sitter.Tree) -> None:
+    def __init__(self, path: str, text: str, prepared: Prepared, tree: tree_sitter.Tree, refs: bool) -> None:
         self.path = path
+        self.want_refs = refs
         self.text = text
         self.ptext = prepared.text
         self.prepared = prepared
@@ -247,7 +247,9 @@ class _Extractor:
             const = base_const if ptr_const is None else ptr_const
             calls: tuple[Ref, ...] = ()
             refs: tuple[Ref, ...] = ()
-            if body is not None:
+            if not self.want_refs:
+                pass
+            elif body is not None:
                 calls, refs = self.scan_refs(body.start_byte, body.end_byte)
             elif has_init:
                 value = d.child_by_field_name("value")
@@ -369,12 +371,16 @@ class _Extractor:
         return None
 
 
-def extract_c(path: str, data: bytes, vocab: Vocabulary, pattern: re.Pattern[str] | None = None) -> FileFacts:
-    """Facts of one C source or header, given its bytes."""
+def extract_c(
+    path: str, data: bytes, vocab: Vocabulary, pattern: re.Pattern[str] | None = None, *, refs: bool = False
+) -> FileFacts:
+    """Facts of one C source or header, given its bytes.  With `refs`, every function body
+    and initializer is also scanned for the identifiers it calls and names (the call graph
+    needs them; the per-file rules do not)."""
     text = data.decode("latin-1")
     prepared = prepare(text, vocab, pattern)
     tree = _parser().parse(prepared.text.encode("latin-1"))
-    ex = _Extractor(path, text, prepared, tree)
+    ex = _Extractor(path, text, prepared, tree, refs)
     ex.walk_top()
     lines = ex.lines
     anns = [_annotation(r, text, lines) for r in prepared.annotations]
@@ -384,13 +390,17 @@ def extract_c(path: str, data: bytes, vocab: Vocabulary, pattern: re.Pattern[str
     for i, a in enumerate(anns):
         if a.owner is not None:
             by_owner.setdefault(a.owner, []).append(i)
-    decls = [d if i not in by_owner else replace(d, annotations=tuple(by_owner[i])) for i, d in enumerate(ex.decls)]
+    decls = [
+        d if i not in by_owner else replace(d, annotations=tuple(by_owner[i])) for i, d in enumerate(ex.decls)
+    ]
     macros = tuple(
         MacroDef(d.name, d.params, d.body, lines.span(d.start, d.end), d.conditions) for d in prepared.defines
     )
     diagnostics = list(ex.diagnostics)
     for off in prepared.unbalanced:
-        diagnostics.append(Diagnostic("annotation with unbalanced parentheses left unparsed", lines.span(off, off + 1)))
+        diagnostics.append(
+            Diagnostic("annotation with unbalanced parentheses left unparsed", lines.span(off, off + 1))
+        )
     return FileFacts(
         path=path,
         lang="c",
@@ -401,4 +411,3 @@ def extract_c(path: str, data: bytes, vocab: Vocabulary, pattern: re.Pattern[str
         diagnostics=tuple(diagnostics),
         stats=_count_errors(tree.root_node),
     )
-

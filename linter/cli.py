@@ -1,0 +1,268 @@
+"""Command line: `hvlint [check] PATH...`, `hvlint rules`, `hvlint explain RULE`,
+`hvlint sections PATH`.  The only module that prints or exits.
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections import Counter
+from collections.abc import Sequence
+
+from hvlint import __version__, discover
+from hvlint import fix as fixer
+from hvlint.engine import Options, RunResult, run
+from hvlint.errors import HvlintError
+from hvlint.findings import Finding, Severity
+from hvlint.registry import all_rules, get_rule
+from hvlint.report import json as json_report
+from hvlint.report import text as text_report
+from hvlint.tables import table_for
+
+SUBCOMMANDS = ("check", "rules", "explain", "sections")
+FORMATS = ("text", "json")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise HvlintError(f"{self.prog}: {message}")
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="hvlint", description="Static analysis of Linux kernel sources.")
+    p.add_argument("--version", action="version", version=f"hvlint {__version__}")
+    sub = p.add_subparsers(dest="command")
+
+    c = sub.add_parser("check", help="lint a kernel tree, or files/folders inside one")
+    c.add_argument("paths", nargs="+", metavar="PATH")
+    c.add_argument("--root", help="the kernel tree root (default: found above PATH)")
+    c.add_argument("--format", default="text", choices=FORMATS)
+    c.add_argument("--select", type=_csv, help="rules to run: ids, prefixes, names or ALL")
+    c.add_argument("--ignore", type=_csv, help="rules not to run")
+    c.add_argument("--fail-on", default="warning", choices=("error", "warning", "info"))
+    c.add_argument("--scope", default="default", choices=("default", "all"))
+    c.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: cores available)")
+    c.add_argument("--arch", default="x86", help="architecture for files outside arch/ (default x86)")
+    c.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    c.add_argument("--unsafe-fixes", action="store_true", help="with --fix/--diff, also apply unsafe fixes")
+    c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
+    c.add_argument("--statistics", action="store_true", help="print a count of findings by rule")
+    c.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
+    c.add_argument("--debug", action="store_true", help="tracebacks for internal errors")
+
+    sub.add_parser("rules", help="list the rules")
+    e = sub.add_parser("explain", help="a rule's documentation")
+    e.add_argument("rule")
+    s = sub.add_parser("sections", help="the section-macro table derived from the tree")
+    s.add_argument("path", nargs="?", default=None)
+    s.add_argument("--arch", default="x86")
+    s.add_argument("--format", default="text", choices=FORMATS)
+    return p
+
+
+def _jobs(value: int | None) -> int:
+    if value is not None:
+        if value < 1:
+            raise HvlintError("--jobs must be at least 1")
+        return value
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _cmd_rules(out: list[str]) -> int:
+    for r in all_rules():
+        state = "on" if r.default else "off"
+        out.append(f"{r.id}  {r.name:32} {r.severity.value:8} {state:4} {r.summary}")
+    return 0
+
+
+def _cmd_explain(rule_id: str, out: list[str]) -> int:
+    r = get_rule(rule_id)
+    import inspect
+
+    doc = inspect.cleandoc(r.doc)
+    state = "on by default" if r.default else "off by default (select it with --select)"
+    out.append(f"{r.id} {r.name} [{r.severity.value}, {state}]\n")
+    out.append(doc)
+    out.append(f"\n## Suppress\n    hvlint --ignore {r.id} ...")
+    return 0
+
+
+def _cmd_sections(path: str | None, arch: str, fmt: str, out: list[str]) -> int:
+    root = discover.find_root(path) if path else None
+    if path and root is None:
+        raise HvlintError(f"{path}: not inside a kernel tree (needs Makefile, Kconfig, arch/, include/)")
+    table = table_for(root, arch)
+    entries = sorted(table.entries.values(), key=lambda e: (e.section, e.name))
+    if fmt == "json":
+        import json
+
+        out.append(
+            json.dumps(
+                {
+                    "source": table.source,
+                    "arch": table.arch,
+                    "section_macro": table.section_macro,
+                    "macros": [
+                        {
+                            "name": e.name,
+                            "section": e.section,
+                            "defined_in": e.defined_in,
+                            "line": e.line,
+                            "extras": list(e.extras),
+                            "via": list(e.via),
+                            "conditions": list(e.conditions),
+                        }
+                        for e in entries
+                    ],
+                    "attributes": {
+                        k: {"macro": v[0], "args": v[1]} for k, v in sorted(table.attr_macros.items())
+                    },
+                },
+                indent=2,
+            )
+        )
+        return 0
+    out.append(f"# section macros for {table.arch}, {table.source}")
+    out.append(f"# section macro: {table.section_macro}")
+    for e in entries:
+        cond = f"  [only if {' && '.join(e.conditions)}]" if e.conditions else ""
+        via = f"  via {' -> '.join(e.via)}" if e.via else ""
+        extras = f"  + {' '.join(e.extras)}" if e.extras else ""
+        out.append(f"{e.name:28} {e.section:28} {e.defined_in}:{e.line}{via}{extras}{cond}")
+    return 0
+
+
+def _fails(findings: list[Finding], fail_on: str) -> bool:
+    threshold = Severity(fail_on).rank
+    return any(f.severity.rank >= threshold for f in findings)
+
+
+def _summary(res: RunResult, findings: list[Finding], fixed: int) -> str:
+    fixable = sum(1 for f in findings if f.fix is not None and f.fix.safe)
+    parts = []
+    if findings:
+        parts.append(f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''}")
+    else:
+        parts.append("All checks passed!")
+    if fixed:
+        parts.append(f"fixed {fixed}")
+    elif fixable:
+        parts.append(f"{fixable} fixable with --fix")
+    parts.append(f"{len(res.files)} files, {res.parse_errors} with parse errors, {res.seconds:.2f}s")
+    return " | ".join(parts)
+
+
+def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
+    opts = Options(
+        paths=ns.paths,
+        root=ns.root,
+        scope=ns.scope,
+        select=ns.select,
+        ignore=ns.ignore,
+        jobs=_jobs(ns.jobs),
+        arch=ns.arch,
+        debug=ns.debug,
+    )
+    res = run(opts)
+    findings = res.findings
+    fixed_count = 0
+    if ns.fix or ns.diff:
+        chosen = fixer.choose(findings, ns.unsafe_fixes)
+        outcomes = fixer.compute(res.root, chosen)
+        if ns.diff:
+            out.append(fixer.unified_diff(outcomes).rstrip("\n"))
+        else:
+            outcomes = fixer.write(res.root, outcomes)
+            applied = {id(f) for o in outcomes for f in o.applied}
+            fixed_count = len(applied)
+            findings = [f for f in findings if id(f) not in applied]
+        for o in outcomes:
+            if o.error:
+                err.append(f"hvlint: {o.path}: {o.error}")
+    if not ns.diff:
+        if ns.format == "json":
+            out.append(
+                json_report.render(
+                    findings,
+                    root=res.root,
+                    files=len(res.files),
+                    parse_errors=res.parse_errors,
+                    seconds=res.seconds,
+                ).rstrip("\n")
+            )
+        else:
+            rendered = text_report.render(findings).rstrip("\n")
+            if rendered:
+                out.append(rendered)
+    if ns.statistics:
+        for rule_id, n in sorted(Counter(f.rule for f in findings).items()):
+            err.append(f"{n:6}  {rule_id}")
+    if not ns.quiet:
+        err.append(_summary(res, findings, fixed_count))
+    return 1 if _fails(findings, ns.fail_on) else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] not in SUBCOMMANDS and args[0] not in ("-h", "--help", "--version"):
+        args.insert(0, "check")
+    out: list[str] = []
+    err: list[str] = []
+    debug = "--debug" in args
+    try:
+        ns = _build_parser().parse_args(args)
+        if ns.command is None:
+            _build_parser().print_help()
+            return 2
+        if ns.command == "rules":
+            code = _cmd_rules(out)
+        elif ns.command == "explain":
+            code = _cmd_explain(ns.rule, out)
+        elif ns.command == "sections":
+            code = _cmd_sections(ns.path, ns.arch, ns.format, out)
+        else:
+            code = _cmd_check(ns, out, err)
+    except HvlintError as exc:
+        _flush(out, err)
+        print(f"hvlint: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("hvlint: interrupted", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # argparse --help / --version
+        return int(exc.code or 0) if isinstance(exc.code, int) else 0
+    except Exception as exc:  # the last line of defence: one line, exit 2
+        if debug:
+            traceback.print_exc()
+        cause = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        print(f"hvlint: internal error: {cause} (run with --debug for details)", file=sys.stderr)
+        return 2
+    _flush(out, err)
+    return code
+
+
+def _flush(out: list[str], err: list[str]) -> None:
+    try:
+        if out:
+            sys.stdout.write("\n".join(out) + "\n")
+            sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    for line in err:
+        print(line, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

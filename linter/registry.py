@@ -1,0 +1,179 @@
+"""Rules as small declared units: the `Rule` record, the `@rule` decorator, discovery and
+select/ignore.
+
+Built-in rules live in the `hvlint.rules` package (one module per family) and are found by
+scanning it; rule packs installed separately register modules under the entry-point group
+`hvlint.rules`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any
+
+from hvlint.errors import HvlintError
+from hvlint.facts import Annotation, FileFacts, Span
+from hvlint.findings import Finding, Fix, Severity
+from hvlint.tables import SectionTable
+
+RuleFunc = Callable[["FileContext"], Iterator[Finding]]
+_ID = re.compile(r"^HV\d{3}$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    default: bool
+    needs: str
+    func: RuleFunc
+    doc: str
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.name
+
+    def section(self, title: str) -> str:
+        """The text under `## title` in the rule's docstring."""
+        return doc_section(self.doc, title)
+
+
+def doc_section(doc: str, title: str) -> str:
+    lines = _dedent(doc).splitlines()
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        if line.startswith("## "):
+            inside = line[3:].strip().lower() == title.lower()
+            continue
+        if inside:
+            out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+def _dedent(doc: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc)
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str, name: str, severity: Severity, *, default: bool = True, needs: str = "file"
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Declare a rule.  The docstring is its user documentation."""
+    if not _ID.match(rule_id) or not _NAME.match(name):
+        raise ValueError(f"bad rule id/name: {rule_id} {name}")
+    if needs not in ("file", "project"):
+        raise ValueError(f"{rule_id}: needs must be 'file' or 'project'")
+
+    def wrap(func: RuleFunc) -> RuleFunc:
+        if rule_id in _RULES and _RULES[rule_id].func is not func:
+            raise ValueError(f"rule {rule_id} declared twice")
+        _RULES[rule_id] = Rule(rule_id, name, severity, default, needs, func, func.__doc__ or "")
+        return func
+
+    return wrap
+
+
+_LOADED = False
+
+
+def all_rules() -> list[Rule]:
+    """Every known rule, sorted by id (imports the built-in and installed rule modules once)."""
+    global _LOADED
+    if not _LOADED:
+        import hvlint.rules as pkg
+
+        for info in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + "."):
+            importlib.import_module(info.name)
+        for ep in entry_points(group="hvlint.rules"):
+            ep.load()
+        _LOADED = True
+    return [_RULES[k] for k in sorted(_RULES)]
+
+
+def get_rule(rule_id: str) -> Rule:
+    rules = {r.id: r for r in all_rules()}
+    by_name = {r.name: r for r in rules.values()}
+    key = rule_id.strip()
+    if key.upper() in rules:
+        return rules[key.upper()]
+    if key in by_name:
+        return by_name[key]
+    raise HvlintError(f"unknown rule '{rule_id}' (see 'hvlint rules')")
+
+
+def _expand(codes: list[str], rules: list[Rule]) -> set[str]:
+    out: set[str] = set()
+    for code in codes:
+        code = code.strip()
+        if not code:
+            continue
+        if code.upper() == "ALL":
+            out.update(r.id for r in rules)
+            continue
+        matched = [r.id for r in rules if r.id.startswith(code.upper()) or r.name == code]
+        if not matched:
+            raise HvlintError(f"unknown rule or prefix '{code}' (see 'hvlint rules')")
+        out.update(matched)
+    return out
+
+
+def select_rules(select: list[str] | None, ignore: list[str] | None) -> list[Rule]:
+    """The rules to run: `select` (ids, prefixes such as HV2, names, or ALL; default: the
+    rules on by default) minus `ignore`."""
+    rules = all_rules()
+    chosen = _expand(select, rules) if select else {r.id for r in rules if r.default}
+    chosen -= _expand(ignore or [], rules)
+    return [r for r in rules if r.id in chosen]
+
+
+@dataclass
+class FileContext:
+    """What a file rule sees: the file's facts, the section table for its architecture, and
+    helpers to make findings and fixes."""
+
+    facts: FileFacts
+    table_provider: Callable[[], SectionTable]
+    text: Callable[[Span], str]
+    rule: Rule | None = None
+    _table: SectionTable | None = field(default=None, repr=False)
+
+    @property
+    def table(self) -> SectionTable:
+        if self._table is None:
+            self._table = self.table_provider()
+        return self._table
+
+    def finding(
+        self, span: Span, message: str, *, symbol: str | None = None, fix: Fix | None = None
+    ) -> Finding:
+        r = self.rule
+        assert r is not None
+        return Finding(r.id, r.name, r.severity, self.facts.path, span, message, symbol, fix)
+
+    def replace(self, span: Span, replacement: str, *, safe: bool = True) -> Fix:
+        return Fix(replacement, span, self.text(span), safe)
+
+    def owner_name(self, ann: Annotation) -> str | None:
+        d = self.facts.owner_of(ann)
+        return d.name if d is not None else ann.in_macro
+
+
+def rule_docs(r: Rule) -> dict[str, Any]:
+    return {
+        "what": r.summary,
+        "why": r.section("Why it matters"),
+        "example": r.section("Example"),
+        "fix": r.section("Fix"),
+    }
