@@ -125,9 +125,7 @@ def _cmd_sections(path: str | None, arch: str, fmt: str, out: list[str]) -> int:
                         }
                         for e in entries
                     ],
-                    "attributes": {
-                        k: {"macro": v[0], "args": v[1]} for k, v in sorted(table.attr_macros.items())
-                    },
+                    "attributes": {k: {"macro": v[0], "args": v[1]} for k, v in sorted(table.attr_macros.items())},
                 },
                 indent=2,
             )

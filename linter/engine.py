@@ -75,9 +75,7 @@ def find_tree(opts: Options) -> tuple[str, bool]:
     if opts.root is not None:
         root = os.path.abspath(opts.root)
         if not discover.is_tree_root(root):
-            raise HvlintError(
-                f"--root {opts.root}: not a kernel tree (needs Makefile, Kconfig, arch/, include/)"
-            )
+            raise HvlintError(f"--root {opts.root}: not a kernel tree (needs Makefile, Kconfig, arch/, include/)")
     else:
         found = discover.find_root(opts.paths[0])
         root = found if found is not None else ""
@@ -103,9 +101,7 @@ def _first_bad_utf8(data: bytes) -> int:
     return -1
 
 
-def extract_file(
-    root: str, rel: str, vocab: Vocabulary, pattern: re.Pattern[str] | None
-) -> tuple[FileFacts, bytes]:
+def extract_file(root: str, rel: str, vocab: Vocabulary, pattern: re.Pattern[str] | None) -> tuple[FileFacts, bytes]:
     """Read and parse one file; bad input becomes an HV901 diagnostic, never an exception."""
     lang = "asm" if rel.endswith(".S") else "c"
     res = discover.read_source(root, rel)
@@ -117,16 +113,12 @@ def extract_file(
     nul = data.find(b"\0")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
-        return _diagnostic_facts(
-            rel, lang, f"binary file (NUL byte on line {line}): not linted", len(data)
-        ), b""
+        return _diagnostic_facts(rel, lang, f"binary file (NUL byte on line {line}): not linted", len(data)), b""
     extra: list[Diagnostic] = []
     bad = _first_bad_utf8(data)
     if bad >= 0:
         line = data.count(b"\n", 0, bad) + 1
-        extra.append(
-            Diagnostic(f"not valid UTF-8 (byte 0x{data[bad]:02x} on line {line}): linted as Latin-1")
-        )
+        extra.append(Diagnostic(f"not valid UTF-8 (byte 0x{data[bad]:02x} on line {line}): linted as Latin-1"))
     try:
         facts = extract_asm(rel, data) if lang == "asm" else extract_c(rel, data, vocab, pattern)
     except RecursionError:
@@ -148,13 +140,9 @@ def _text_of(data: bytes) -> callable:  # type: ignore[valid-type]
 _W: dict[str, object] = {}
 
 
-def _init_worker(
-    root: str, in_tree: bool, arch: str, vocab: Vocabulary, rule_ids: list[str], debug: bool
-) -> None:
+def _init_worker(root: str, in_tree: bool, arch: str, vocab: Vocabulary, rule_ids: list[str], debug: bool) -> None:
     rules = [r for r in select_rules(rule_ids, None) if r.needs == "file"] if rule_ids else []
-    _W.update(
-        root=root, in_tree=in_tree, arch=arch, vocab=vocab, pattern=vocab.pattern(), rules=rules, debug=debug
-    )
+    _W.update(root=root, in_tree=in_tree, arch=arch, vocab=vocab, pattern=vocab.pattern(), rules=rules, debug=debug)
 
 
 def _table_provider(root: str, in_tree: bool, arch: str, rel: str):  # type: ignore[no-untyped-def]
@@ -193,9 +181,7 @@ def lint_file(rel: str) -> tuple[FileFacts, list[Finding]]:
             cause = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             if _W.get("debug"):
                 cause = traceback.format_exc()
-            facts = replace(
-                facts, diagnostics=facts.diagnostics + (Diagnostic(f"internal error in {r.id}: {cause}"),)
-            )
+            facts = replace(facts, diagnostics=facts.diagnostics + (Diagnostic(f"internal error in {r.id}: {cause}"),))
     return facts, findings
 
 

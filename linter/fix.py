@@ -42,11 +42,7 @@ def choose(findings: list[Finding], unsafe: bool) -> dict[str, list[Finding]]:
             s, e = _fix(f).span.start, _fix(f).span.end
             if any(s < _fix(t).span.end and _fix(t).span.start < e for t in taken):
                 # The same edit proposed by two rules counts as applied for both.
-                same = [
-                    t
-                    for t in taken
-                    if _fix(t).span == _fix(f).span and _fix(t).replacement == _fix(f).replacement
-                ]
+                same = [t for t in taken if _fix(t).span == _fix(f).span and _fix(t).replacement == _fix(f).replacement]
                 if same:
                     taken.append(f)
                 continue

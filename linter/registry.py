@@ -155,9 +155,7 @@ class FileContext:
             self._table = self.table_provider()
         return self._table
 
-    def finding(
-        self, span: Span, message: str, *, symbol: str | None = None, fix: Fix | None = None
-    ) -> Finding:
+    def finding(self, span: Span, message: str, *, symbol: str | None = None, fix: Fix | None = None) -> Finding:
         r = self.rule
         assert r is not None
         return Finding(r.id, r.name, r.severity, self.facts.path, span, message, symbol, fix)

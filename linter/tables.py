@@ -57,6 +57,7 @@ def _has_relevant_define(data: bytes) -> bool:
 
 _SECTION_IN_BODY = re.compile(r"\b(?:__)?section(?:__)?\s*\(")
 
+
 def _toml(name: str) -> dict[str, Any]:
     try:
         data = resources.files("hvlint.data").joinpath(name).read_bytes()
@@ -129,7 +130,7 @@ def section_kind(section: str) -> str:
 class SectionTable:
     entries: dict[str, SectionEntry] = field(default_factory=dict)
     section_macro: str | None = "__section"
-    # attribute base name -> (macro name, takes arguments)
+    # attr_key(attribute, takes arguments) -> (macro name, takes arguments)
     attr_macros: dict[str, tuple[str, bool]] = field(default_factory=dict)
     source: str = "fallback"
     arch: str = "x86"
@@ -198,9 +199,7 @@ class _Def:
     arch: str | None
 
 
-def _collect_defines(
-    root: str, rels: list[tuple[str, str | None]], section_headers: set[str]
-) -> dict[str, list[_Def]]:
+def _collect_defines(root: str, rels: list[tuple[str, str | None]], section_headers: set[str]) -> dict[str, list[_Def]]:
     defs: dict[str, list[_Def]] = {}
     empty = Vocabulary()
     pattern = empty.pattern()
@@ -323,7 +322,7 @@ class _Resolver:
 
 
 # Conditions that say which language or build a header serves, not which configuration.
-_NOT_CONFIG = re.compile(r"__KERNEL__|__ASSEMBLY__|__ASSEMBLER__|__CHECKER__|__GENKSYMS__")
+_NOT_CONFIG = re.compile(r"__KERNEL__|__ASSEMBLY__|__ASSEMBLER__")
 
 
 def _config_conditions(conds: tuple[str, ...]) -> tuple[str, ...]:
@@ -368,6 +367,7 @@ def derive_table(root: str, arch: str = "x86") -> SectionTable:
         if d is not None and d.d.params is not None:
             _maybe_attr_macro(table, name, d)
     _object_attr_macros(defs, table)
+    table.attr_macros = {k: v for k, v in table.attr_macros.items() if v != _AMBIGUOUS}
     for name in names:
         d, cond = resolver.pick(name)
         if d is None or d.d.params is not None or not d.d.body:
@@ -423,8 +423,27 @@ def _maybe_attr_macro(table: SectionTable, name: str, d: _Def) -> None:
     if base == "section" and len(params) == 1:
         if table.section_macro is None or name == "__section":
             table.section_macro = name
-    elif base not in table.attr_macros:
-        table.attr_macros[base] = (name, True)
+    else:
+        _add_attr_macro(table, base, name, True)
+
+
+_AMBIGUOUS = ("", False)
+
+
+def attr_key(base: str, takes_args: bool) -> str:
+    """Key of `SectionTable.attr_macros`: `aligned()` for `__aligned(x)`, `used` for `__used`."""
+    return f"{base}()" if takes_args else base
+
+
+def _add_attr_macro(table: SectionTable, base: str, name: str, takes_args: bool) -> None:
+    """Record the macro for an attribute; two macros for the same attribute
+    (`__maybe_unused`, `__always_unused`) say different things, so then none is used."""
+    key = attr_key(base, takes_args)
+    old = table.attr_macros.get(key)
+    if old is None:
+        table.attr_macros[key] = (name, takes_args)
+    elif old[0] != name:
+        table.attr_macros[key] = _AMBIGUOUS
 
 
 def _object_attr_macros(defs: dict[str, list[_Def]], table: SectionTable) -> None:
@@ -436,7 +455,7 @@ def _object_attr_macros(defs: dict[str, list[_Def]], table: SectionTable) -> Non
             if m:
                 attr = m.group(1)
                 base = attr[2:-2] if attr.startswith("__") and attr.endswith("__") else attr
-                table.attr_macros.setdefault(base, (name, False))
+                _add_attr_macro(table, base, name, False)
 
 
 def fallback_table() -> SectionTable:
@@ -463,7 +482,8 @@ def fallback_table() -> SectionTable:
     for base, spec in t.get("attributes", {}).items():
         if not isinstance(spec, dict) or "macro" not in spec:
             raise HvlintError(f"{src}: attributes.{base}: needs 'macro'")
-        table.attr_macros[base] = (str(spec["macro"]), bool(spec.get("args", False)))
+        takes = bool(spec.get("args", False))
+        table.attr_macros[attr_key(base.removesuffix("()"), takes)] = (str(spec["macro"]), takes)
     return table
 
 

@@ -8,12 +8,13 @@ version at hand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from hvlint.facts import Annotation, AttrItem, Decl
+from hvlint.facts import Annotation, AttrItem, Decl, FileFacts, MacroDef
 from hvlint.findings import Finding, Severity
 from hvlint.registry import FileContext, rule
-from hvlint.tables import SectionEntry, SectionTable, section_kind
+from hvlint.tables import SectionEntry, SectionTable, attr_key, section_kind
 
 # User-space headers and tools cannot use the kernel's `__section()` (checkpatch exempts
 # include/uapi the same way).
@@ -24,25 +25,56 @@ def _userspace(path: str) -> bool:
     return path.startswith(_USERSPACE) or "/include/uapi/" in path
 
 
-def _defines_section_macro(ann: Annotation, table: SectionTable) -> bool:
-    """True inside the definition of `__section` itself or of a named section macro."""
-    return ann.in_macro is not None and (ann.in_macro == table.section_macro or ann.in_macro in table.entries)
+def _defines_section_macro(ann: Annotation, facts: FileFacts, table: SectionTable) -> bool:
+    """True inside the definition of `__section` itself, of a named section macro, or of any
+    macro made of annotations only (`__noinstr_section(section)`, `__PCPU_ATTRS(sec)`): those
+    are the definitions hvlint's advice builds on, not uses."""
+    name = ann.in_macro
+    if name is None:
+        return False
+    if name == table.section_macro or name in table.entries:
+        return True
+    macro = next((m for m in facts.macros if m.name == name and m.span.start <= ann.span.start < m.span.end), None)
+    return macro is not None and _annotation_only(macro)
+
+
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_C_WORDS = frozenset(
+    "static extern const volatile struct union enum typedef typeof __typeof__ int char short long "
+    "unsigned signed void bool _Bool float double inline return if for while do".split()
+)
+
+
+def _annotation_only(macro: MacroDef) -> bool:
+    """A macro that declares nothing: no parameter used as a bare word (a declarator), no
+    `= ; { } [ ]`, no C keyword once the argument lists are dropped."""
+    body = macro.body
+    prev = None
+    while prev != body:
+        prev = body
+        body = re.sub(r"\([^()]*\)", " ", body)
+    if re.search(r"[=;{}\[\]]", body):
+        return False
+    params = set(macro.params or ())
+    return not any(w in params or w in _C_WORDS for w in _WORD.findall(body))
 
 
 def _item_text(item: AttrItem) -> str:
     return item.name if item.args is None else f"{item.name}({item.args})"
 
 
-def _rewrite(ann: Annotation, table: SectionTable, section_spelling: str) -> str:
+def _rewrite(ann: Annotation, table: SectionTable, section_spelling: str) -> str | None:
     """`__attribute__((section(S), aligned(16), foo))` -> `<section_spelling> __aligned(16)
     __attribute__((foo))`: every other attribute kept, through its macro where the tree has one."""
     parts: list[str] = []
     for item in ann.items:
+        if not item.name:
+            return None  # an attribute hvlint cannot read: no automatic rewrite
         if item.base == "section":
             parts.append(section_spelling)
             continue
-        macro = table.attr_macros.get(item.base)
-        if macro is not None and macro[1] == (item.args is not None):
+        macro = table.attr_macros.get(attr_key(item.base, item.args is not None))
+        if macro is not None:
             parts.append(f"{macro[0]}({item.args})" if macro[1] else macro[0])
         else:
             parts.append(f"__attribute__(({_item_text(item)}))")
@@ -85,7 +117,7 @@ def raw_section_attribute(ctx: FileContext) -> Iterator[Finding]:
     for ann in facts.annotations:
         if not ann.is_raw_attribute or not any(it.base == "section" for it in ann.items):
             continue
-        if _defines_section_macro(ann, table):
+        if _defines_section_macro(ann, facts, table):
             continue
         expr = next(it.args for it in ann.items if it.base == "section")
         new = _rewrite(ann, table, f"{table.section_macro}({expr})")
@@ -93,7 +125,7 @@ def raw_section_attribute(ctx: FileContext) -> Iterator[Finding]:
             ann.span,
             f"use {table.section_macro}({expr}) instead of a raw section attribute",
             symbol=ctx.owner_name(ann),
-            fix=ctx.replace(ann.span, new),
+            fix=None if new is None else ctx.replace(ann.span, new),
         )
 
 
@@ -124,7 +156,7 @@ def section_has_named_macro(ctx: FileContext) -> Iterator[Finding]:
             continue
         if not (ann.is_raw_attribute or ann.name == table.section_macro):
             continue
-        if _defines_section_macro(ann, table):
+        if _defines_section_macro(ann, facts, table):
             continue
         owner = facts.owner_of(ann)
         entry = table.named_macro(ann.section, _decl_kind(owner))
@@ -136,7 +168,7 @@ def section_has_named_macro(ctx: FileContext) -> Iterator[Finding]:
             ann.span,
             f'use {entry.name} ({entry.defined_in}:{entry.line}) instead of spelling section "{ann.section}"{also}',
             symbol=ctx.owner_name(ann),
-            fix=ctx.replace(ann.span, new, safe=entry.exact),
+            fix=None if new is None else ctx.replace(ann.span, new, safe=entry.exact),
         )
 
 
@@ -188,9 +220,7 @@ def init_annotation_misplaced(ctx: FileContext) -> Iterator[Finding]:
                 continue
             skind = section_kind(entry.section)
             if decl.kind == "object" and ann.position in ("type-tag", "after-body"):
-                where = (
-                    "between struct and its tag" if ann.position == "type-tag" else "after the struct body"
-                )
+                where = "between struct and its tag" if ann.position == "type-tag" else "after the struct body"
                 yield ctx.finding(
                     ann.span,
                     f"{ann.name} {where} applies to the type and is ignored for {decl.name}: "

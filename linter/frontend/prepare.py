@@ -28,9 +28,7 @@ _COMMENT_OR_STRING = re.compile(
     r"""/\*.*?(?:\*/|\Z)|//[^\n]*|"(?:[^"\\\n]|\\.|\\\n)*"?|'(?:[^'\\\n]|\\.){1,8}'""", re.S
 )
 _DIRECTIVE_START = re.compile(r"(?:\A|\n)[ \t]*#")
-_PAREN_TOKENS = re.compile(
-    r"""[()]|"(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}'|/\*.*?\*/|//[^\n]*""", re.S
-)
+_PAREN_TOKENS = re.compile(r"""[()]|"(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}'|/\*.*?\*/|//[^\n]*""", re.S)
 _DIRECTIVE = re.compile(r"[ \t]*#[ \t]*(\w*)")
 _DEFINE = re.compile(r"(\w+)(\()?")
 _COMMENT_IN_PP = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
@@ -299,9 +297,7 @@ def prepare(
                 cond = f"!defined({cond})"
             frame: list[object] = [cond, asm is not None, asm, -1]
             pending_guard = (
-                [_strip_comments(rest).strip(), frame]
-                if directive == "ifndef" and first_directive
-                else None
+                [_strip_comments(rest).strip(), frame] if directive == "ifndef" and first_directive else None
             )
             if asm is True and asm_from < 0:
                 asm_from = end
@@ -462,14 +458,10 @@ def _record_define(
         if p < end and text[p] == "(":
             close = match_paren(text, p)
             if 0 <= close <= end:
-                result.annotations.append(
-                    RawAnnotation(am.group(1), a_start, close, (p + 1, close - 1), name)
-                )
+                result.annotations.append(RawAnnotation(am.group(1), a_start, close, (p + 1, close - 1), name))
 
 
 def _skip_ws_pp(text: str, pos: int, end: int) -> int:
-    while pos < end and (
-        text[pos] in " \t\r\n" or (text[pos] == "\\" and text[pos + 1 : pos + 2] in ("\n", "\r"))
-    ):
+    while pos < end and (text[pos] in " \t\r\n" or (text[pos] == "\\" and text[pos + 1 : pos + 2] in ("\n", "\r"))):
         pos += 1
     return pos

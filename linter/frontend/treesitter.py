@@ -42,9 +42,7 @@ _CONTAINERS = frozenset(
     }
 )
 _DECL_TYPES = frozenset({"declaration", "function_definition"})
-_STOP_TYPES = frozenset(
-    {"field_declaration", "parameter_declaration", "type_definition", "field_declaration_list"}
-)
+_STOP_TYPES = frozenset({"field_declaration", "parameter_declaration", "type_definition", "field_declaration_list"})
 _KEYWORDS = frozenset(
     "if else while for do switch case default return goto break continue sizeof typeof "
     "__typeof__ __typeof _Generic _Static_assert static_assert alignof _Alignof __alignof__ "
@@ -57,6 +55,9 @@ _IDENT = re.compile(
     r"""("(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}')|(?<![\w$])(?<!->)(?<!\.)([A-Za-z_]\w*)(\s*\()?"""
 )
 _NEWLINE = re.compile("\n")
+_WS = r"(?:\s|\\\r?\n)*"
+# `name` or `name(args)` with balanced-enough args (the outer split already respects parens)
+_ATTR_ITEM = re.compile(_WS + r"(\w+)" + _WS + r"(\((.*)\))?" + _WS, re.S)
 _STRING_LIT = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 
 
@@ -99,19 +100,16 @@ def _attr_items(text: str, args: tuple[int, int], lines: _Lines) -> tuple[AttrIt
     items: list[AttrItem] = []
     for s, e in split_top_level(text, base, a + rp):
         seg = text[s:e]
-        m = re.match(r"\s*(\w+)\s*", seg)
-        if not m:
+        m = _ATTR_ITEM.fullmatch(seg)
+        if m is None:
+            if seg.strip(" \t\r\n\\"):
+                # Not `name` or `name(args)`: keep a nameless item so no rule rewrites it.
+                items.append(AttrItem("", seg.strip(), lines.span(s, e)))
             continue
-        name = m.group(1)
         istart = s + m.start(1)
-        rest = seg[m.end() :]
-        args_text: str | None = None
-        iend = s + m.end(1)
-        if rest.startswith("("):
-            close = rest.rfind(")")
-            args_text = rest[1:close].strip() if close > 0 else rest[1:].strip()
-            iend = s + m.end() + (close + 1 if close > 0 else len(rest))
-        items.append(AttrItem(name, args_text, lines.span(istart, iend)))
+        iend = s + (m.end(2) if m.group(2) is not None else m.end(1))
+        args_text = m.group(3).strip() if m.group(3) is not None else None
+        items.append(AttrItem(m.group(1), args_text, lines.span(istart, iend)))
     return tuple(items)
 
 
@@ -390,17 +388,13 @@ def extract_c(
     for i, a in enumerate(anns):
         if a.owner is not None:
             by_owner.setdefault(a.owner, []).append(i)
-    decls = [
-        d if i not in by_owner else replace(d, annotations=tuple(by_owner[i])) for i, d in enumerate(ex.decls)
-    ]
+    decls = [d if i not in by_owner else replace(d, annotations=tuple(by_owner[i])) for i, d in enumerate(ex.decls)]
     macros = tuple(
         MacroDef(d.name, d.params, d.body, lines.span(d.start, d.end), d.conditions) for d in prepared.defines
     )
     diagnostics = list(ex.diagnostics)
     for off in prepared.unbalanced:
-        diagnostics.append(
-            Diagnostic("annotation with unbalanced parentheses left unparsed", lines.span(off, off + 1))
-        )
+        diagnostics.append(Diagnostic("annotation with unbalanced parentheses left unparsed", lines.span(off, off + 1)))
     return FileFacts(
         path=path,
         lang="c",
