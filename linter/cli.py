@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 from collections import Counter
+from dataclasses import replace
 from collections.abc import Sequence
 
 from hvlint import __version__, discover
@@ -182,9 +183,18 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
             out.append(fixer.unified_diff(outcomes).rstrip("\n"))
         else:
             outcomes = fixer.write(res.root, outcomes)
-            applied = {id(f) for o in outcomes for f in o.applied}
-            fixed_count = len(applied)
-            findings = [f for f in findings if id(f) not in applied]
+            fixed_count = sum(len(o.applied) for o in outcomes)
+            changed = {o.path for o in outcomes if o.applied and o.error is None}
+            if changed:
+                # Report what the files hold now: one edit can settle several findings.
+                paths = [os.path.join(res.root, p) for p in sorted(changed)]
+                if res.in_tree:
+                    again = run(replace(opts, paths=paths, root=res.root))
+                else:
+                    again = run(replace(opts, paths=paths, base=res.root))
+                findings = sorted(
+                    [f for f in findings if f.path not in changed] + again.findings, key=Finding.sort_key
+                )
         for o in outcomes:
             if o.error:
                 err.append(f"hvlint: {o.path}: {o.error}")

@@ -37,6 +37,9 @@ class Options:
     jobs: int = 1
     arch: str = "x86"
     debug: bool = False
+    # Outside a kernel tree: the folder paths are reported relative to (default: the
+    # common folder of the paths).
+    base: str | None = None
 
 
 @dataclass
@@ -85,6 +88,8 @@ def find_tree(opts: Options) -> tuple[str, bool]:
     if root:
         return root, True
     # Outside any kernel tree: lint the files themselves with the shipped tables.
+    if opts.base is not None:
+        return os.path.abspath(opts.base), False
     absolute = [os.path.abspath(p) for p in opts.paths]
     return os.path.commonpath([a if os.path.isdir(a) else os.path.dirname(a) for a in absolute]), False
 

@@ -1,0 +1,160 @@
+"""The C front end: snippet -> facts (names, kinds, constness, annotations and where they stand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hvlint.facts import FileFacts
+from hvlint.frontend.prepare import prepare
+from hvlint.frontend.treesitter import extract_c
+from hvlint.tables import table_for, vocabulary_for
+
+VOCAB = vocabulary_for(table_for(None))
+
+
+def facts(src: str) -> FileFacts:
+    return extract_c("t.c", src.encode(), VOCAB)
+
+
+def decl(f: FileFacts, name: str):  # type: ignore[no-untyped-def]
+    found = [d for d in f.decls if d.name == name]
+    assert found, f"no decl {name}: {[d.name for d in f.decls]}"
+    return found[0]
+
+
+def anns(f: FileFacts, name: str) -> list[tuple[str, str]]:
+    d = decl(f, name)
+    return [(f.annotations[i].name, f.annotations[i].position) for i in d.annotations]
+
+
+@pytest.mark.parametrize(
+    ("src", "name", "kind", "const", "annotations"),
+    [
+        # the seed review's declarations
+        (
+            'int xen_hvmlite __attribute__((section(".data"))) = 0;',
+            "xen_hvmlite",
+            "object",
+            False,
+            [("__attribute__", "declarator")],
+        ),
+        (
+            'struct hvm_start_info hvmlite_start_info __attribute__((section(".data")));',
+            "hvmlite_start_info",
+            "object",
+            False,
+            [("__attribute__", "declarator")],
+        ),
+        ("struct boot_params __initdata pvh_bootparams;", "pvh_bootparams", "object", False, [("__initdata", "specifiers")]),
+        (
+            "const unsigned int __initconst pvh_start_info_sz = 4;",
+            "pvh_start_info_sz",
+            "object",
+            True,
+            [("__initconst", "specifiers")],
+        ),
+        (
+            'static const struct pv_info xen_info __initconst = { .paravirt_enabled = 1, .name = "Xen" };',
+            "xen_info",
+            "object",
+            True,
+            [("__initconst", "declarator")],
+        ),
+        ('int x __section(".data..ro_after_init") = 0;', "x", "object", False, [("__section", "declarator")]),
+        (
+            "void __init __noreturn xen_start_kernel(struct start_info *si) { if (paravirt_enabled()) return; }",
+            "xen_start_kernel",
+            "function",
+            False,
+            [("__init", "specifiers"), ("__noreturn", "specifiers")],
+        ),
+        ("static struct __initdata foo_s { int a; } foo_v;", "foo_v", "object", False, [("__initdata", "type-tag")]),
+        ("static struct { int a; } __initdata foo_v = {1};", "foo_v", "object", False, [("__initdata", "after-body")]),
+        ("static const char *names[] __initdata = { \"a\" };", "names", "object", False, [("__initdata", "declarator")]),
+        ("static const char * const names[] __initdata = { \"a\" };", "names", "object", True, [("__initdata", "declarator")]),
+        ("static int __init early_foo(char *arg);", "early_foo", "function", False, [("__init", "specifiers")]),
+        ("void native_pv_lock_init(void) __init;", "native_pv_lock_init", "function", False, [("__init", "declarator")]),
+        ("static int (*hook)(void) __initdata;", "hook", "object", False, [("__initdata", "declarator")]),
+        ("static __initconst const u64 ids[2] = { 1, 2 };", "ids", "object", True, [("__initconst", "specifiers")]),
+    ],
+)
+def test_declarations(src: str, name: str, kind: str, const: bool, annotations: list[tuple[str, str]]) -> None:
+    f = facts(src)
+    d = decl(f, name)
+    assert (d.kind, d.is_const) == (kind, const)
+    assert anns(f, name) == annotations
+    assert f.stats.error_nodes == 0 and f.stats.missing_nodes == 0
+
+
+def test_multiple_declarators_take_their_own_annotation() -> None:
+    f = facts("static int a __initdata, b, c __read_mostly;")
+    assert anns(f, "a") == [("__initdata", "declarator")]
+    assert anns(f, "b") == []
+    assert anns(f, "c") == [("__read_mostly", "declarator")]
+
+
+def test_block_scope_static_is_a_declaration_with_its_function() -> None:
+    f = facts('int __init f(void)\n{\n\tstatic const char msg[] __initdata = "x";\n\treturn msg[0];\n}\n')
+    d = decl(f, "msg")
+    assert d.scope == "f" and d.is_const
+    assert anns(f, "msg") == [("__initdata", "declarator")]
+
+
+def test_raw_attribute_items_and_section() -> None:
+    f = facts('#define DEFINE_VVAR(type, name) \\\n\ttype name[2] \\\n\t__attribute__((section(".vvar_" #name), aligned(16))) __visible\n')
+    (a,) = [a for a in f.annotations if a.name == "__attribute__"]
+    assert a.in_macro == "DEFINE_VVAR" and a.owner is None
+    assert [(i.base, i.args) for i in a.items] == [("section", '".vvar_" #name'), ("aligned", "16")]
+    assert a.section is None and a.section_expr == '".vvar_" #name'
+    assert a.span.line == 3
+
+
+def test_literal_concatenation_gives_the_section() -> None:
+    f = facts('int x __section(".data" "..ro_after_init");')
+    (a,) = f.annotations
+    assert a.section == ".data..ro_after_init"
+
+
+def test_annotations_in_comments_and_strings_are_not_annotations() -> None:
+    f = facts('/* int x __initdata; */\n// __init\nconst char *s = "__initdata";\nint y;\n')
+    assert f.annotations == ()
+    assert [d.name for d in f.decls] == ["s", "y"]
+
+
+def test_positions_are_bytes_of_the_original_text() -> None:
+    src = "static int\tfoo __initdata = 1;\n"
+    f = facts(src)
+    (a,) = f.annotations
+    assert src.encode()[a.span.start : a.span.end] == b"__initdata"
+    assert (a.span.line, a.span.col, a.span.end_col) == (1, 16, 25)
+
+
+def test_blanking_keeps_length_and_lines() -> None:
+    src = '/* c */ int __init f(void);\n#ifdef __ASSEMBLY__\n\tmovq %rax, %rbx\n#else\nint g __section(".data");\n#endif\n'
+    p = prepare(src, VOCAB)
+    assert len(p.text) == len(src) and p.text.count("\n") == src.count("\n")
+    assert "movq" not in p.text and "__init" not in p.text and "int g" in p.text
+
+
+def test_declaration_macros_are_reshaped() -> None:
+    f = facts("DEFINE_PER_CPU(int, cpu_number);\nSYSCALL_DEFINE2(foo, int, a, char __user *, b)\n{\n\treturn a;\n}\n")
+    assert decl(f, "cpu_number").kind == "object"
+    assert decl(f, "foo").kind == "function"
+    assert f.stats.error_nodes == 0
+
+
+def test_refs_are_scanned_on_request() -> None:
+    src = "static int g;\nint f(struct s *p) { int r = helper(p->field, &g); return r + other.x; }\n"
+    f = extract_c("t.c", src.encode(), VOCAB, refs=True)
+    d = decl(f, "f")
+    assert [r.name for r in d.calls] == ["helper"]
+    names = [r.name for r in d.refs]
+    assert "g" in names and "field" not in names and "x" not in names
+    assert decl(facts(src), "f").calls == ()
+
+
+def test_include_guard_and_ifndef_default_are_not_conditions() -> None:
+    f = facts("#ifndef _X_H\n#define _X_H\n#ifndef __read_mostly\n#define __read_mostly\n#endif\n#ifdef CONFIG_A\n#define A 1\n#endif\n#endif\n")
+    conds = {m.name: m.conditions for m in f.macros}
+    assert conds["__read_mostly"] == ()
+    assert conds["A"] == ("defined(CONFIG_A)",)
