@@ -192,9 +192,7 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
                     again = run(replace(opts, paths=paths, root=res.root))
                 else:
                     again = run(replace(opts, paths=paths, base=res.root))
-                findings = sorted(
-                    [f for f in findings if f.path not in changed] + again.findings, key=Finding.sort_key
-                )
+                findings = sorted([f for f in findings if f.path not in changed] + again.findings, key=Finding.sort_key)
         for o in outcomes:
             if o.error:
                 err.append(f"hvlint: {o.path}: {o.error}")

@@ -7,6 +7,7 @@ Nothing here follows a symlink out of the root or reads anything but regular fil
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 
@@ -88,6 +89,70 @@ def explicit_files(root: str, paths: list[str]) -> list[str]:
         else:
             raise HvlintError(f"{p}: no such file or directory")
     return sorted(set(out))
+
+
+# Kbuild variables whose objects are built as user-space programs, without the kernel's
+# forced `-include compiler_types.h` (so without `__section()` and friends): host programs
+# (scripts/Makefile.host) and UML's user-side objects (arch/um/scripts/Makefile.rules).
+_USER_VARS = re.compile(
+    r"^[ \t]*(hostprogs(?:-[\w$()]+)?|USER_OBJS|UNPROFILE_OBJS|USER_SINGLE_OBJS|[\w.-]+-objs)[ \t]*[:+?]?=(.*)$", re.M
+)
+_USERSPACE_PREFIXES = ("include/uapi/", "tools/", "scripts/", "usr/", "samples/")
+
+
+def _makefile_user_sources(root: str, folder: str) -> set[str]:
+    """Root-relative .c files that `folder/Makefile` builds as user-space code."""
+    path = os.path.join(root, folder, "Makefile")
+    try:
+        with open(path, encoding="latin-1") as fh:
+            text = fh.read(1 << 20).replace("\\\n", " ")
+    except OSError:
+        return set()
+    hostprogs: set[str] = set()
+    objects: set[str] = set()
+    composite: dict[str, list[str]] = {}
+    for m in _USER_VARS.finditer(text):
+        var, words = m.group(1), m.group(2).split()
+        if var.startswith("hostprogs"):
+            hostprogs.update(w for w in words if "$" not in w)
+        elif var.endswith("-objs"):
+            composite.setdefault(var[: -len("-objs")], []).extend(words)
+        else:
+            objects.update(w for w in words if w.endswith(".o"))
+    for prog in hostprogs:
+        parts = composite.get(prog)
+        objects.update(parts if parts else [prog + ".o"])
+    out = set()
+    for obj in objects:
+        if obj.endswith(".o") and "$" not in obj:
+            rel = os.path.normpath(os.path.join(folder, obj[:-2] + ".c")).replace(os.sep, "/")
+            out.add(rel)
+    return out
+
+
+def userspace_files(root: str, files: list[str]) -> set[str]:
+    """The files among `files` that are compiled as user-space code, not kernel code."""
+    out: set[str] = set()
+    folders: dict[str, set[str]] = {}
+    for rel in files:
+        if rel.startswith(_USERSPACE_PREFIXES) or "/include/uapi/" in rel:
+            out.add(rel)
+            continue
+        if rel.startswith(("arch/um/", "arch/x86/um/")) and (rel.endswith("_user.c") or "/os-Linux/" in rel):
+            out.add(rel)
+            continue
+        folder = os.path.dirname(rel)
+        # A Makefile names its objects relative to its own folder (`tools/build` in
+        # arch/x86/boot/Makefile): look in the file's folder and the folders above it.
+        cur = folder
+        while cur and cur != "arch":
+            if cur not in folders:
+                folders[cur] = _makefile_user_sources(root, cur)
+            if rel in folders[cur]:
+                out.add(rel)
+                break
+            cur = os.path.dirname(cur)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

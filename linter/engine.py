@@ -145,9 +145,20 @@ def _text_of(data: bytes) -> callable:  # type: ignore[valid-type]
 _W: dict[str, object] = {}
 
 
-def _init_worker(root: str, in_tree: bool, arch: str, vocab: Vocabulary, rule_ids: list[str], debug: bool) -> None:
+def _init_worker(
+    root: str, in_tree: bool, arch: str, vocab: Vocabulary, rule_ids: list[str], debug: bool, userspace: set[str]
+) -> None:
     rules = [r for r in select_rules(rule_ids, None) if r.needs == "file"] if rule_ids else []
-    _W.update(root=root, in_tree=in_tree, arch=arch, vocab=vocab, pattern=vocab.pattern(), rules=rules, debug=debug)
+    _W.update(
+        root=root,
+        in_tree=in_tree,
+        arch=arch,
+        vocab=vocab,
+        pattern=vocab.pattern(),
+        rules=rules,
+        debug=debug,
+        userspace=userspace,
+    )
 
 
 def _table_provider(root: str, in_tree: bool, arch: str, rel: str):  # type: ignore[no-untyped-def]
@@ -175,7 +186,11 @@ def lint_file(rel: str) -> tuple[FileFacts, list[Finding]]:
     rules = _W["rules"]
     assert isinstance(rules, list)
     facts, data = extract_file(root, rel, vocab, pattern)
-    ctx = FileContext(facts, _table_provider(root, in_tree, str(_W["arch"]), rel), _text_of(data))
+    userspace = _W["userspace"]
+    assert isinstance(userspace, set)
+    ctx = FileContext(
+        facts, _table_provider(root, in_tree, str(_W["arch"]), rel), _text_of(data), userspace=rel in userspace
+    )
     findings: list[Finding] = []
     for r in rules:
         assert isinstance(r, Rule)
@@ -207,16 +222,17 @@ def run(opts: Options) -> RunResult:
     table = table_for(root if in_tree else None, opts.arch)
     vocab = vocabulary_for(table)
     rule_ids = [r.id for r in rules]
+    userspace = discover.userspace_files(root, files) if in_tree else set()
     results: list[tuple[FileFacts, list[Finding]]] = []
     jobs = max(1, opts.jobs)
     if jobs == 1 or len(files) < 32:
-        _init_worker(root, in_tree, opts.arch, vocab, rule_ids, opts.debug)
+        _init_worker(root, in_tree, opts.arch, vocab, rule_ids, opts.debug, userspace)
         results = [lint_file(rel) for rel in files]
     else:
         with ProcessPoolExecutor(
             max_workers=jobs,
             initializer=_init_worker,
-            initargs=(root, in_tree, opts.arch, vocab, rule_ids, opts.debug),
+            initargs=(root, in_tree, opts.arch, vocab, rule_ids, opts.debug, userspace),
         ) as pool:
             for chunk in pool.map(_lint_chunk, _chunks(files, jobs)):
                 results.extend(chunk)

@@ -147,6 +147,9 @@ class FileContext:
     table_provider: Callable[[], SectionTable]
     text: Callable[[Span], str]
     rule: Rule | None = None
+    # Compiled as user-space code (host programs, UML user objects, uapi headers): the
+    # kernel's own macros such as `__section()` are not available there.
+    userspace: bool = False
     _table: SectionTable | None = field(default=None, repr=False)
 
     @property

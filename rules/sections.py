@@ -16,14 +16,6 @@ from hvlint.findings import Finding, Severity
 from hvlint.registry import FileContext, rule
 from hvlint.tables import SectionEntry, SectionTable, attr_key, section_kind
 
-# User-space headers and tools cannot use the kernel's `__section()` (checkpatch exempts
-# include/uapi the same way).
-_USERSPACE = ("include/uapi/", "tools/", "scripts/", "usr/")
-
-
-def _userspace(path: str) -> bool:
-    return path.startswith(_USERSPACE) or "/include/uapi/" in path
-
 
 def _defines_section_macro(ann: Annotation, facts: FileFacts, table: SectionTable) -> bool:
     """True inside the definition of `__section` itself, of a named section macro, or of any
@@ -109,7 +101,7 @@ def raw_section_attribute(ctx: FileContext) -> Iterator[Finding]:
     or stay as `__attribute__((...))`); macro bodies keep their `#name` stringification.
     """
     facts = ctx.facts
-    if _userspace(facts.path):
+    if ctx.userspace:  # no __section() there (checkpatch exempts include/uapi the same way)
         return
     table = ctx.table
     if table.section_macro is None:
@@ -148,7 +140,7 @@ def section_has_named_macro(ctx: FileContext) -> Iterator[Finding]:
         static struct boot_params pvh_bootparams __initdata;
     """
     facts = ctx.facts
-    if _userspace(facts.path):
+    if ctx.userspace:  # no __section() there (checkpatch exempts include/uapi the same way)
         return
     table = ctx.table
     for ann in facts.annotations:

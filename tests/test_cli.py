@@ -17,11 +17,11 @@ from hvlint.cli import main
 from hvlint.registry import all_rules
 
 SEED = (
-    "int xen_hvmlite __attribute__((section(\".data\"))) = 0;\n"
-    "struct hvm_start_info hvmlite_start_info __attribute__((section(\".data\")));\n"
+    'int xen_hvmlite __attribute__((section(".data"))) = 0;\n'
+    'struct hvm_start_info hvmlite_start_info __attribute__((section(".data")));\n'
     "uint hvmlite_start_info_sz = sizeof(hvmlite_start_info);\n"
-    "static struct boot_params pvh_bootparams __attribute__((__section__(\".init.data\"), aligned(8)));\n"
-    "static const char * const pvh_names[] __initdata = { \"pvh\" };\n"
+    'static struct boot_params pvh_bootparams __attribute__((__section__(".init.data"), aligned(8)));\n'
+    'static const char * const pvh_names[] __initdata = { "pvh" };\n'
 )
 
 
@@ -42,7 +42,7 @@ def test_text_output_and_exit_code(capsys: pytest.CaptureFixture[str], seed: Pat
     code, out, err = run(capsys, str(seed))
     lines = out.splitlines()
     assert code == 1
-    assert lines[0].startswith("pvh.c:1:17: HV201 [warning] use __section(\".data\")")
+    assert lines[0].startswith('pvh.c:1:17: HV201 [warning] use __section(".data")')
     assert [ln.split()[1] for ln in lines] == ["HV201", "HV201", "HV201", "HV202", "HV203"]
     assert "Found 5 findings" in err
 
@@ -100,7 +100,7 @@ def test_fix_refuses_symlinks(capsys: pytest.CaptureFixture[str], tmp_path: Path
 def test_bad_input_is_hv901(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "empty.c").write_bytes(b"")
     (tmp_path / "bin.c").write_bytes(b"int x;\n\0\1\2")
-    (tmp_path / "latin1.c").write_bytes(b"/* Jos\xe9 */\nint y __attribute__((section(\".data\")));\n")
+    (tmp_path / "latin1.c").write_bytes(b'/* Jos\xe9 */\nint y __attribute__((section(".data")));\n')
     code, out, err = run(capsys, str(tmp_path))
     assert code == 1 and "Traceback" not in err
     lines = sorted(out.splitlines())

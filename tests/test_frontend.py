@@ -45,7 +45,13 @@ def anns(f: FileFacts, name: str) -> list[tuple[str, str]]:
             False,
             [("__attribute__", "declarator")],
         ),
-        ("struct boot_params __initdata pvh_bootparams;", "pvh_bootparams", "object", False, [("__initdata", "specifiers")]),
+        (
+            "struct boot_params __initdata pvh_bootparams;",
+            "pvh_bootparams",
+            "object",
+            False,
+            [("__initdata", "specifiers")],
+        ),
         (
             "const unsigned int __initconst pvh_start_info_sz = 4;",
             "pvh_start_info_sz",
@@ -70,10 +76,22 @@ def anns(f: FileFacts, name: str) -> list[tuple[str, str]]:
         ),
         ("static struct __initdata foo_s { int a; } foo_v;", "foo_v", "object", False, [("__initdata", "type-tag")]),
         ("static struct { int a; } __initdata foo_v = {1};", "foo_v", "object", False, [("__initdata", "after-body")]),
-        ("static const char *names[] __initdata = { \"a\" };", "names", "object", False, [("__initdata", "declarator")]),
-        ("static const char * const names[] __initdata = { \"a\" };", "names", "object", True, [("__initdata", "declarator")]),
+        ('static const char *names[] __initdata = { "a" };', "names", "object", False, [("__initdata", "declarator")]),
+        (
+            'static const char * const names[] __initdata = { "a" };',
+            "names",
+            "object",
+            True,
+            [("__initdata", "declarator")],
+        ),
         ("static int __init early_foo(char *arg);", "early_foo", "function", False, [("__init", "specifiers")]),
-        ("void native_pv_lock_init(void) __init;", "native_pv_lock_init", "function", False, [("__init", "declarator")]),
+        (
+            "void native_pv_lock_init(void) __init;",
+            "native_pv_lock_init",
+            "function",
+            False,
+            [("__init", "declarator")],
+        ),
         ("static int (*hook)(void) __initdata;", "hook", "object", False, [("__initdata", "declarator")]),
         ("static __initconst const u64 ids[2] = { 1, 2 };", "ids", "object", True, [("__initconst", "specifiers")]),
     ],
@@ -101,7 +119,9 @@ def test_block_scope_static_is_a_declaration_with_its_function() -> None:
 
 
 def test_raw_attribute_items_and_section() -> None:
-    f = facts('#define DEFINE_VVAR(type, name) \\\n\ttype name[2] \\\n\t__attribute__((section(".vvar_" #name), aligned(16))) __visible\n')
+    f = facts(
+        '#define DEFINE_VVAR(type, name) \\\n\ttype name[2] \\\n\t__attribute__((section(".vvar_" #name), aligned(16))) __visible\n'
+    )
     (a,) = [a for a in f.annotations if a.name == "__attribute__"]
     assert a.in_macro == "DEFINE_VVAR" and a.owner is None
     assert [(i.base, i.args) for i in a.items] == [("section", '".vvar_" #name'), ("aligned", "16")]
@@ -154,7 +174,9 @@ def test_refs_are_scanned_on_request() -> None:
 
 
 def test_include_guard_and_ifndef_default_are_not_conditions() -> None:
-    f = facts("#ifndef _X_H\n#define _X_H\n#ifndef __read_mostly\n#define __read_mostly\n#endif\n#ifdef CONFIG_A\n#define A 1\n#endif\n#endif\n")
+    f = facts(
+        "#ifndef _X_H\n#define _X_H\n#ifndef __read_mostly\n#define __read_mostly\n#endif\n#ifdef CONFIG_A\n#define A 1\n#endif\n#endif\n"
+    )
     conds = {m.name: m.conditions for m in f.macros}
     assert conds["__read_mostly"] == ()
     assert conds["A"] == ("defined(CONFIG_A)",)

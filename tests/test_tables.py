@@ -27,7 +27,7 @@ HEADERS = {
         "#endif\n"
     ),
     "include/linux/cache.h": (
-        '#include <asm/cache.h>\n#ifndef __read_mostly\n#define __read_mostly\n#endif\n'
+        "#include <asm/cache.h>\n#ifndef __read_mostly\n#define __read_mostly\n#endif\n"
         '#ifndef __ro_after_init\n#define __ro_after_init __section(".data..ro_after_init")\n#endif\n'
         '#define ORC_LIKE __used __section(".orc") static const int orc_x = 1;\n'
     ),
@@ -40,7 +40,7 @@ def make_tree(root: Path) -> Path:
     for d in ("arch", "include"):
         (root / d).mkdir(parents=True, exist_ok=True)
     (root / "Makefile").write_text("VERSION = 6\n")
-    (root / "Kconfig").write_text("mainmenu \"t\"\n")
+    (root / "Kconfig").write_text('mainmenu "t"\n')
     for rel, text in HEADERS.items():
         p = root / rel
         p.parent.mkdir(parents=True, exist_ok=True)

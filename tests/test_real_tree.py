@@ -1,0 +1,141 @@
+"""hvlint on a real Linux tree (HVLINT_LINUX_TREE, set by .ci/run from shared/get-linux.sh).
+
+The findings are claims a kernel maintainer will read, so each one was reviewed by hand; the
+reviewed set lives in tests/data/real_tree_findings.json with the verdict and the reason.
+A new or vanished finding fails this test until a person reviews it and regenerates the
+snapshot on purpose:
+
+    HVLINT_LINUX_TREE=... HVLINT_UPDATE_SNAPSHOT=1 pytest tests/test_real_tree.py
+
+(which keeps the reviews of unchanged findings and marks new ones "unreviewed").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hvlint import discover
+from hvlint.cli import main
+from hvlint.tables import table_for
+
+TREE = os.environ.get("HVLINT_LINUX_TREE", "")
+SNAPSHOT = Path(__file__).parent / "data" / "real_tree_findings.json"
+pytestmark = pytest.mark.skipif(
+    not TREE or not os.path.isdir(TREE),
+    reason="HVLINT_LINUX_TREE is not set: no real kernel tree (run .ci/run, or point it at ../shared/get-linux.sh's tree)",
+)
+
+
+def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    code = main(["check", "--format", "json", "--select", "ALL", "--jobs", "2", *args])
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    return code, json.loads(out)
+
+
+def key(f: dict[str, Any]) -> tuple[str, str, int, str]:
+    return (f["rule"], f["path"], f["line"], f["message"])
+
+
+@pytest.fixture(scope="module")
+def real_run() -> dict[str, Any]:
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    buf = io.StringIO()
+    with redirect_stdout(buf), redirect_stderr(io.StringIO()):
+        code = main(["check", "--format", "json", "--select", "ALL", "--jobs", "2", TREE])
+    assert code in (0, 1)
+    return json.loads(buf.getvalue())
+
+
+def test_findings_match_the_reviewed_snapshot(real_run: dict[str, Any]) -> None:
+    got = {key(f): f for f in real_run["findings"]}
+    reviewed = json.loads(SNAPSHOT.read_text()) if SNAPSHOT.exists() else []
+    if os.environ.get("HVLINT_UPDATE_SNAPSHOT"):
+        old = {(r["rule"], r["path"], r["line"], r["message"]): r for r in reviewed}
+        new = []
+        for k in sorted(got):
+            r = old.get(k, {"verdict": "unreviewed", "reason": ""})
+            new.append(
+                {
+                    "rule": k[0],
+                    "path": k[1],
+                    "line": k[2],
+                    "message": k[3],
+                    "verdict": r["verdict"],
+                    "reason": r["reason"],
+                }
+            )
+        SNAPSHOT.write_text(json.dumps(new, indent=1) + "\n")
+        reviewed = new
+    want = {(r["rule"], r["path"], r["line"], r["message"]) for r in reviewed}
+    new_findings = sorted(set(got) - want)
+    vanished = sorted(want - set(got))
+    assert not new_findings and not vanished, (
+        "findings changed on the real tree; review them and regenerate the snapshot:\n"
+        + "".join(f"  new:      {p}:{ln}: {r} {m}\n" for r, p, ln, m in new_findings)
+        + "".join(f"  vanished: {p}:{ln}: {r} {m}\n" for r, p, ln, m in vanished)
+    )
+    unreviewed = [r for r in reviewed if r["verdict"] not in ("correct", "wrong")]
+    assert not unreviewed, f"{len(unreviewed)} findings in the snapshot still need a review"
+    wrong = [r for r in reviewed if r["verdict"] == "wrong"]
+    assert not wrong, f"findings reviewed as wrong are still reported: {wrong}"
+
+
+def test_every_file_in_scope_is_accounted_for(real_run: dict[str, Any]) -> None:
+    headers = table_for(TREE).section_headers
+    files = discover.scope_files(TREE, "default", headers)
+    assert real_run["stats"]["files"] == len(files) > 1000
+    assert "include/linux/init.h" in files and "arch/x86/platform/pvh/enlighten.c" in files
+    hv901 = [f for f in real_run["findings"] if f["rule"] == "HV901"]
+    assert real_run["stats"]["parse_errors"] == len({f["path"] for f in hv901})
+
+
+def _changed_files(tree: Path, copy: Path) -> list[str]:
+    """Files of the copy that are no longer hard links to the tree's (rewritten ones)."""
+    changed = []
+    for dirpath, _, names in os.walk(copy):
+        for name in names:
+            p = Path(dirpath) / name
+            rel = p.relative_to(copy)
+            try:
+                same = p.lstat().st_ino == (tree / rel).lstat().st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:
+                changed.append(str(rel).replace(os.sep, "/"))
+    return changed
+
+
+def test_fix_on_a_copy_removes_every_hv201_hv202_and_nothing_else(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, real_run: dict[str, Any]
+) -> None:
+    copy = tmp_path / "linux"
+    # Hard links are cheap; hvlint replaces a file by renaming a new one over it, so the
+    # pristine tree's inodes are never written.
+    subprocess.run(["cp", "-al", TREE, str(copy)], check=True)
+    fixable = [f for f in real_run["findings"] if f["rule"] in ("HV201", "HV202")]
+    assert fixable
+    code = main(["check", "--fix", "--select", "ALL", "--jobs", "2", "-q", str(copy)])
+    capsys.readouterr()
+    _, after = lint(capsys, str(copy))
+    assert not [f for f in after["findings"] if f["rule"] in ("HV201", "HV202")]
+    others = lambda doc: sorted(key(f) for f in doc["findings"] if f["rule"] not in ("HV201", "HV202"))  # noqa: E731
+    assert others(after) == others(real_run)
+    assert sorted(_changed_files(Path(TREE), copy)) == sorted({f["path"] for f in fixable})
+    # the pristine tree is untouched and a second run changes nothing
+    before = {p: (copy / p).read_bytes() for p in {f["path"] for f in fixable}}
+    code = main(["check", "--fix", "--select", "ALL", "--jobs", "2", "-q", str(copy)])
+    capsys.readouterr()
+    assert code in (0, 1) and all((copy / p).read_bytes() == b for p, b in before.items())
+    for p in before:
+        assert (Path(TREE) / p).stat().st_nlink == 1
+    shutil.rmtree(copy)
