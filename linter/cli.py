@@ -11,8 +11,8 @@ import os
 import sys
 import traceback
 from collections import Counter
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 
 from hvlint import __version__, discover
 from hvlint import fix as fixer
