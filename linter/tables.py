@@ -83,7 +83,15 @@ def base_vocabulary() -> Vocabulary:
         dsl=_names(t, "dsl", src),
         pair=_names(t, "pair", src),
         syscall=_names(t, "syscall", src),
+        typearg=_typearg(t, src),
     )
+
+
+def _typearg(table: dict[str, Any], source: str) -> tuple[tuple[str, int], ...]:
+    value = table.get("typearg", {})
+    if not isinstance(value, dict) or not all(isinstance(v, int) and v >= 0 for v in value.values()):
+        raise HvlintError(f"{source}: [typearg] must map macro names to argument indexes (0, 1, ...)")
+    return tuple(sorted(value.items()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,4 +519,6 @@ def vocabulary_for(table: SectionTable) -> Vocabulary:
     calls = base.calls | ({table.section_macro} if table.section_macro else frozenset())
     calls |= frozenset(m for m, takes in table.attr_macros.values() if takes)
     blank = base.blank | extra | frozenset(m for m, takes in table.attr_macros.values() if not takes)
-    return Vocabulary(blank=blank - calls, calls=calls, dsl=base.dsl, pair=base.pair, syscall=base.syscall)
+    return Vocabulary(
+        blank=blank - calls, calls=calls, dsl=base.dsl, pair=base.pair, syscall=base.syscall, typearg=base.typearg
+    )

@@ -151,11 +151,11 @@ def _expected_badinput(unit: Unit) -> Expected:
     exp = Expected(set(), set(), {})
     for name, items in table.items():
         if not isinstance(items, list):
-            pytest.fail(f"{_rel(table_path, CORPUS)}: {name}: want a list of \"LINE:RULE\" strings")
+            pytest.fail(f'{_rel(table_path, CORPUS)}: {name}: want a list of "LINE:RULE" strings')
         for item in items:
             m = re.fullmatch(rf"(todo:)?(\d+):({RULE_ID})", str(item))
             if not m:
-                pytest.fail(f"{_rel(table_path, CORPUS)}: {name}: bad entry {item!r} (want \"LINE:RULE\")")
+                pytest.fail(f'{_rel(table_path, CORPUS)}: {name}: bad entry {item!r} (want "LINE:RULE")')
             key = (name, int(m.group(2)), m.group(3))
             (exp.todo if m.group(1) else exp.expect).add(key)
             exp.lines[(name, key[1])] = f"(from {table_path.name})"
@@ -192,7 +192,9 @@ def _render(f: dict[str, object]) -> str:
 
 
 @pytest.mark.parametrize("unit", UNITS, ids=[u.id for u in UNITS])
-def test_corpus(unit: Unit, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_corpus(
+    unit: Unit, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     if unit.kind == "file":
         exp = _expected_file(unit)
     elif unit.kind == "tree":
@@ -243,7 +245,4 @@ def test_corpus(unit: Unit, capsys: pytest.CaptureFixture[str], monkeypatch: pyt
             lines.append(f"(and {len(todo_missing)} todo marks not reported)")
         pytest.fail("\n".join(lines), pytrace=False)
     if todo_missing:
-        pytest.xfail(
-            "known misses: "
-            + "; ".join(f"{p}:{line}: {rule}" for p, line, rule in sorted(todo_missing))
-        )
+        pytest.xfail("known misses: " + "; ".join(f"{p}:{line}: {rule}" for p, line, rule in sorted(todo_missing)))

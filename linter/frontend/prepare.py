@@ -45,11 +45,13 @@ class Vocabulary:
     dsl: frozenset[str] = frozenset()  # whole invocations to blank: `TRACE_EVENT(...)`
     pair: frozenset[str] = frozenset()  # `DEFINE_PER_CPU(type, name)` -> `type name`
     syscall: frozenset[str] = frozenset()  # `SYSCALL_DEFINEn(name, t, a, ...)`
+    # `min_t(type, a, b)`, `container_of(p, type, member)`: name -> index of the type argument
+    typearg: tuple[tuple[str, int], ...] = ()
     record_in_defines: frozenset[str] = frozenset({"__attribute__", "__attribute", "__section"})
 
     def pattern(self) -> re.Pattern[str]:
         """A regex (a trie of the names, so the engine can scan fast) for every name."""
-        names = self.blank | self.calls | self.dsl | self.pair | self.syscall
+        names = self.blank | self.calls | self.dsl | self.pair | self.syscall | {n for n, _ in self.typearg}
         return re.compile(_trie(sorted(names)) or r"(?!x)x")
 
 
@@ -97,6 +99,17 @@ class Prepared:
     annotations: list[RawAnnotation] = field(default_factory=list)
     defines: list[RawDefine] = field(default_factory=list)
     unbalanced: list[int] = field(default_factory=list)  # offsets of annotations left as is
+    conditionals: list[int] = field(default_factory=list)  # offsets of #if/#else/#endif lines
+    dead: list[tuple[int, int]] = field(default_factory=list)  # branches left out (first_branch)
+    comments: list[tuple[int, int]] = field(default_factory=list)
+
+    def without_comments(self, original: str) -> str:
+        """The original text with only its comments blanked (same length)."""
+        if not self.comments:
+            return original
+        b = _Blanker(original)
+        b.chars.extend(self.comments)
+        return b.build([])
 
 
 def match_paren(text: str, open_pos: int) -> int:
@@ -133,9 +146,20 @@ def split_top_level(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _skip_ws(text: str, pos: int) -> int:
+    """Past white space and comments."""
     n = len(text)
-    while pos < n and text[pos] in " \t\r\n\f\v":
-        pos += 1
+    while pos < n:
+        ch = text[pos]
+        if ch in " \t\r\n\f\v":
+            pos += 1
+        elif ch == "/" and text.startswith("/*", pos):
+            close = text.find("*/", pos + 2)
+            pos = n if close < 0 else close + 2
+        elif ch == "/" and text.startswith("//", pos):
+            nl = text.find("\n", pos)
+            pos = n if nl < 0 else nl
+        else:
+            break
     return pos
 
 
@@ -239,10 +263,18 @@ class _Ranges:
 
 
 def prepare(
-    text: str, vocab: Vocabulary, pattern: re.Pattern[str] | None = None, *, directives_only: bool = False
+    text: str,
+    vocab: Vocabulary,
+    pattern: re.Pattern[str] | None = None,
+    *,
+    directives_only: bool = False,
+    first_branch: bool = False,
 ) -> Prepared:
     """Scan `text` (Latin-1 decoded) and return the blanked text plus what was found.
-    `directives_only` collects the `#define`s and stops there (the text is left as is)."""
+    `directives_only` collects the `#define`s and stops there (the text is left as is).
+    `first_branch` keeps one branch of each conditional (the first; the `#else` of `#if 0`)
+    and blanks the others with the directives: the fallback for files whose conditionals
+    split a statement or an initializer in a way tree-sitter cannot parse."""
     pat = pattern or vocab.pattern()
     blanker = _Blanker(text)
     replace: list[tuple[int, str]] = []
@@ -257,7 +289,8 @@ def prepare(
         spans = [m.span() for m in _COMMENT_OR_STRING.finditer(text)]
         lexical.starts = [s for s, _ in spans]
         lexical.ends = [e for _, e in spans]
-        blanker.chars.extend((s, e) for s, e in spans if text[s] == "/")
+        result.comments = [(s, e) for s, e in spans if text[s] == "/"]
+        blanker.chars.extend(result.comments)
 
     # Pass 2: preprocessor directives, conditional nesting, assembly-only regions.
     directives = _Ranges()
@@ -289,13 +322,17 @@ def prepare(
                     guard_frame[1] = True
             pending_guard = None
         elif directive in ("if", "ifdef", "ifndef"):
+            result.conditionals.append(start)
             asm = _is_asm_guard(directive, rest)
             cond = _strip_comments(rest).strip().replace("\\\n", " ")
             if directive == "ifdef":
                 cond = f"defined({cond})"
             elif directive == "ifndef":
                 cond = f"!defined({cond})"
-            frame: list[object] = [cond, asm is not None, asm, -1]
+            # [condition, not-a-config-condition, asm state, asm blank start, dead-branch start]
+            frame: list[object] = [cond, asm is not None, asm, -1, -1]
+            if first_branch and _strip_comments(rest).strip() == "0":
+                frame[4] = end  # `#if 0`: the branch kept is the #else one
             pending_guard = (
                 [_strip_comments(rest).strip(), frame] if directive == "ifndef" and first_directive else None
             )
@@ -304,6 +341,7 @@ def prepare(
                 frame[3] = end
             stack.append(frame)
         elif directive in ("else", "elif") and stack:
+            result.conditionals.append(start)
             frame = stack[-1]
             if frame[3] != -1:  # leaving an assembly-only branch
                 blanker.blank(int(frame[3]), start)  # type: ignore[call-overload]
@@ -315,20 +353,32 @@ def prepare(
                 frame[3] = end
             frame[2] = None if directive == "elif" else frame[2]
             frame[0] = f"!({frame[0]})"
+            if first_branch:
+                if frame[4] != -1 and frame[0] == "!(0)":
+                    blanker.blank(int(frame[4]), start)  # type: ignore[call-overload]
+                    result.dead.append((int(frame[4]), start))  # type: ignore[call-overload]
+                    frame[4] = -1
+                    frame[0] = "!(0)-kept"
+                elif frame[4] == -1:
+                    frame[4] = start
             pending_guard = None
         elif directive == "endif" and stack:
+            result.conditionals.append(start)
             frame = stack.pop()
             if frame[3] != -1:
                 blanker.blank(int(frame[3]), start)  # type: ignore[call-overload]
                 asm_regions.add(int(frame[3]), start)  # type: ignore[call-overload]
                 asm_from = _outer_asm(stack)
+            if frame[4] != -1:
+                blanker.blank(int(frame[4]), start)  # type: ignore[call-overload]
+                result.dead.append((int(frame[4]), start))  # type: ignore[call-overload]
             pending_guard = None
         else:
             pending_guard = None
         first_directive = False
         # The directive itself is not C: blank it so tree-sitter sees plain code, except
         # conditionals, which tree-sitter-c models as preproc nodes.
-        if directive not in ("if", "ifdef", "ifndef", "elif", "else", "endif"):
+        if first_branch or directive not in ("if", "ifdef", "ifndef", "elif", "else", "endif"):
             blanker.blank(start, end)
     for frame in stack:  # unterminated #if: blank a dangling assembly region to the end
         if frame[3] != -1:
@@ -339,9 +389,21 @@ def prepare(
     if directives_only:
         return result
 
-    # Pass 3: the vocabulary.
+    # Pass 3: the vocabulary, plus the file's own annotation-only macros
+    # (`#define POLYVAL_ALIGN_ATTR __aligned(16)`).
+    dead = _Ranges()
+    for a, b in sorted(result.dead):
+        if not dead.ends or a >= dead.ends[-1]:
+            dead.add(a, b)
+    skip = _Skip(lexical, directives, asm_regions, dead)
+    local = _local_annotations(result.defines, vocab)
+    typearg = dict(vocab.typearg)
+    hits = list(pat.finditer(text))
+    if local:
+        hits += re.finditer(_trie(sorted(local)), text)
+        hits.sort(key=lambda m: m.start())
     pos = 0
-    for m in pat.finditer(text):
+    for m in hits:
         start, end = m.span()
         if start < pos:
             continue
@@ -349,11 +411,33 @@ def prepare(
             continue
         if end < n and (text[end].isalnum() or text[end] in "_$"):
             continue
-        if start in lexical or start in directives or start in asm_regions:
+        if skip(start):
             continue
         name = m.group()
         pos = end
-        if name in vocab.blank:
+        if name in local:
+            result.annotations.append(RawAnnotation(name, start, end, None))
+            blanker.blank(start, end)
+        elif name in typearg:
+            p = _skip_ws(text, end)
+            if p < n and text[p] == "(":
+                close = match_paren(text, p)
+                if close < 0:
+                    continue
+                parts = split_top_level(text, p + 1, close - 1)
+                i = typearg[name]
+                if name == "offsetof":
+                    # tree-sitter-c knows `offsetof(type, member)` only for a plain member
+                    replace.append((start, "OFFSETOF"))
+                if len(parts) > i and len(parts) >= 2:
+                    # blank the type and one comma next to it: `min_t(   a, b)`
+                    s0, e0 = parts[i]
+                    if i + 1 < len(parts):
+                        blanker.blank(s0, parts[i + 1][0])
+                    else:
+                        blanker.blank(parts[i - 1][1], e0)
+                pos = p + 1
+        elif name in vocab.blank:
             result.annotations.append(RawAnnotation(name, start, end, None))
             blanker.blank(start, end)
         elif name in vocab.calls:
@@ -385,6 +469,9 @@ def prepare(
                     continue
                 parts = split_top_level(text, p + 1, close - 1)
                 if len(parts) >= 2:
+                    # `DEFINE_PER_CPU(u64 [4], x)`: the array part cannot stand before the name
+                    for am in re.finditer(r"\[[^\]]*\]", text[parts[-2][0] : parts[-2][1]]):
+                        blanker.blank(parts[-2][0] + am.start(), parts[-2][0] + am.end())
                     blanker.blank(start, p + 1)
                     blanker.blank(parts[-1][0] - 1, parts[-1][0])  # the last comma
                     blanker.blank(close - 1, close)
@@ -403,8 +490,268 @@ def prepare(
                     for i in range(1, len(parts) - 1, 2):
                         replace.append((parts[i][1], " "))
                 pos = p + 1
+    _iterators(text, skip, blanker, replace)
+    _asm_statements(text, skip, blanker, replace)
+    _line_macros(text, skip, blanker, vocab)
+    _case_ranges(text, skip, blanker)
     result.text = blanker.build(replace)
     return result
+
+
+class _Skip:
+    """Offsets where nothing is C code to act on: comments, strings, directives, assembly."""
+
+    __slots__ = ("ranges",)
+
+    def __init__(self, *ranges: _Ranges) -> None:
+        self.ranges = ranges
+
+    def __call__(self, pos: int) -> bool:
+        return any(pos in r for r in self.ranges)
+
+
+_WORD_ONLY = re.compile(r"[A-Za-z_]\w*")
+
+
+def _local_annotations(defines: list[RawDefine], vocab: Vocabulary) -> frozenset[str]:
+    """Object-like macros of the file made of annotations only."""
+    out: set[str] = set()
+    known = vocab.blank | {"inline", "__inline", "__inline__"}
+    for d in defines:
+        if d.params is not None or not d.body or d.name in vocab.blank or "__ASSEMBLY__" in "".join(d.conditions):
+            continue
+        body = d.body
+        if not all(w in known or w in vocab.calls or w in out for w in _WORD_ONLY.findall(body)):
+            # arguments of function-like annotations may hold any word: check them below
+            if not any(w in vocab.calls for w in _WORD_ONLY.findall(body)):
+                continue
+        for _ in range(4):
+            body = re.sub(r"\b(" + "|".join(sorted(vocab.calls)) + r")\s*\([^()]*(?:\([^()]*\)[^()]*)*\)", " ", body)
+        words = _WORD_ONLY.findall(body)
+        if words and all(w in known or w in out for w in words) and not re.search(r"[^\w\s]", body):
+            out.add(d.name)
+    return frozenset(out)
+
+
+_ITERATOR = re.compile(r"for_")
+_IDENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _iterators(text: str, skip: _Skip, blanker: _Blanker, replace: list[tuple[int, str]]) -> None:
+    """`list_for_each_entry(pos, head, member) {` -> `while              (pos, head, member) {`:
+    the iterator macros read as a loop over a comma expression."""
+    n = len(text)
+    for m in _ITERATOR.finditer(text):
+        start = m.start()
+        while start and text[start - 1] in _IDENT_CHARS:
+            start -= 1
+        end = m.end()
+        while end < n and text[end] in _IDENT_CHARS:
+            end += 1
+        word = text[start:end]
+        if end - start < 5 or not (word.startswith("for_") or "for_each" in word) or skip(start):
+            continue
+        p = _skip_ws(text, end)
+        if p >= n or text[p] != "(":
+            continue
+        close = match_paren(text, p)
+        if close < 0:
+            continue
+        q = _skip_ws(text, close)
+        if q < n and text[q] in ";,)=":
+            continue  # a call or a macro used as a value, not a loop head
+        replace.append((start, "while" + " " * (end - start - 5)))
+
+
+_ASM = re.compile(r"asm")
+_ASM_WORDS = frozenset({"asm", "__asm__", "__asm", "asm_inline"})
+class _Span:
+    __slots__ = ("a", "e")
+
+    def __init__(self, a: int, e: int) -> None:
+        self.a, self.e = a, e
+
+    def start(self) -> int:
+        return self.a
+
+    def end(self) -> int:
+        return self.e
+
+
+_ASM_QUAL = re.compile(r"(?:\s|volatile|__volatile__|goto|inline|__inline__)*")
+
+
+def _asm_statements(text: str, skip: _Skip, blanker: _Blanker, replace: list[tuple[int, str]]) -> None:
+    """Macros inside `asm(...)`: template pieces (`LOCK_PREFIX "orb %1,%0"`,
+    `ALTERNATIVE(...)`) are blanked, constraint macros (`CC_OUT(nz) (x)`) become a string,
+    and operand macros (`__FORCE_ORDER`, `ASM_CALL_CONSTRAINT`) a dummy operand."""
+    n = len(text)
+    for am in _ASM.finditer(text):
+        a, e = am.start(), am.end()
+        while a and text[a - 1] in _IDENT_CHARS:
+            a -= 1
+        while e < n and text[e] in _IDENT_CHARS:
+            e += 1
+        if text[a:e] not in _ASM_WORDS or am.start() != a + text[a:e].find("asm") or skip(a):
+            continue
+        m = _Span(a, e)
+        p = _ASM_QUAL.match(text, m.end()).end()
+        if p >= n or text[p] != "(":
+            continue
+        close = match_paren(text, p)
+        if close < 0:
+            continue
+        q = _skip_ws(text, close)
+        if q < n and text[q] in "=;," and re.fullmatch(r'\s*"[^"]*"\s*', text[p + 1 : close - 1]):
+            blanker.blank(m.start(), close)  # `register long rax asm("rax") = ...`: a register name
+            continue
+        if text[m.start() : m.end()] == "asm_inline":
+            replace.append((m.start(), "asm       "))
+        sections = _split_asm(text, p + 1, close - 1)
+        for idx, (s0, e0) in enumerate(sections):
+            if idx == 0:
+                _asm_template(text, s0, e0, blanker, replace)
+            elif idx < 3:
+                for a, b in split_top_level(text, s0, e0):
+                    _asm_operand(text, a, b, blanker, replace)
+            elif idx == 3:
+                for im in re.finditer(r"(?<![\w\"])[A-Za-z_]\w*", text[s0:e0]):
+                    if not skip(s0 + im.start()):
+                        blanker.blank(s0 + im.start(), s0 + im.end())
+
+
+def _split_asm(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The `:`-separated sections of an asm statement (colons outside parens and strings)."""
+    parts: list[tuple[int, int]] = []
+    depth = 0
+    seg = start
+    for m in re.finditer(r"""[()\[\]]|::?|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.){1,8}'""", text[start:end]):
+        tok = m.group()
+        if tok in "([":
+            depth += 1
+        elif tok in ")]":
+            depth -= 1
+        elif tok[0] == ":" and depth == 0:
+            parts.append((seg, start + m.start()))
+            if tok == "::":
+                parts.append((start + m.start() + 1, start + m.start() + 1))
+            seg = start + m.end()
+    parts.append((seg, end))
+    return parts
+
+
+_TEMPLATE_TOKEN = re.compile(r""""(?:[^"\\\n]|\\.)*"|[A-Za-z_]\w*|\S""")
+
+
+def _asm_template(text: str, start: int, end: int, blanker: _Blanker, replace: list[tuple[int, str]]) -> None:
+    has_string = False
+    first_blank = -1
+    pos = start
+    for m in _TEMPLATE_TOKEN.finditer(text, start, end):
+        if m.start() < pos:
+            continue
+        tok = m.group()
+        if tok.startswith('"'):
+            has_string = True
+            continue
+        if tok[0].isalpha() or tok[0] == "_":
+            stop = m.end()
+            q = _skip_ws(text, stop)
+            if q < end and text[q] == "(":
+                close = match_paren(text, q)
+                if close > 0:
+                    stop = close
+            blanker.blank(m.start(), stop)
+            if first_blank < 0 and stop - m.start() >= 2:
+                first_blank = m.start()
+            pos = stop
+    if not has_string and first_blank >= 0:
+        replace.append((first_blank, '""'))
+
+
+def _asm_operand(text: str, start: int, end: int, blanker: _Blanker, replace: list[tuple[int, str]]) -> None:
+    seg = text[start:end]
+    named = re.match(r"\s*\[\s*\w+\s*\]", seg)
+    if named:
+        start += named.end()
+        seg = text[start:end]
+    lead = len(seg) - len(seg.lstrip())
+    body = seg.strip()
+    if not body or body[0] in '"[':
+        return
+    m = re.match(r"[A-Za-z_]\w*", body)
+    if not m:
+        return
+    a = start + lead
+    stop = a + m.end()
+    q = _skip_ws(text, stop)
+    if q < end and text[q] == "(":
+        close = match_paren(text, q)
+        if close < 0:
+            return
+        stop = close
+    rest = text[stop:end].strip()
+    if rest.startswith("("):
+        # a constraint macro before its operand: CC_OUT(nz) (ret)
+        if stop - a >= 3:
+            replace.append((a, '"r"' + " " * (stop - a - 3)))
+    elif not rest and end - a >= 6:
+        replace.append((a, '"r"(0)' + " " * (stop - a - 6)))
+    else:
+        blanker.blank(a, stop)
+
+
+_LINE_MACRO = re.compile(r"\n[ \t]*((?:static[ \t]+)?)(_*[A-Z][A-Z0-9_]*)[ \t]*\(")
+
+
+def _line_macros(text: str, skip: _Skip, blanker: _Blanker, vocab: Vocabulary) -> None:
+    """Macro invocations standing for declarations, at the start of a line:
+    `DECLARE_WORK(name, fn);` -> `DECLARE_WORK name          ;` (a declaration of `name`), and
+    code-generating ones with no `;` after them (`BUILD_KVM_GPR_ACCESSORS(rax, RAX)`) blanked."""
+    n = len(text)
+    known = vocab.blank | vocab.calls | vocab.dsl | vocab.pair | vocab.syscall
+    for m in _LINE_MACRO.finditer(text):
+        name = m.group(2)
+        start = m.start(2)
+        if name in known or skip(start) or len(name) < 3:
+            continue
+        p = m.end() - 1
+        close = match_paren(text, p)
+        if close < 0:
+            continue
+        q = _skip_ws(text, close)
+        nxt = text[q] if q < n else ""
+        if nxt == ";":
+            if not (m.group(1) or name.startswith(("DECLARE_", "DEFINE_")) or name == "LIST_HEAD"):
+                continue
+            parts = split_top_level(text, p + 1, close - 1)
+            first = text[parts[0][0] : parts[0][1]]
+            if not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", first):
+                continue
+            blanker.blank(p, p + 1)  # `(` -> ` `: the macro name reads as a type
+            blanker.blank(parts[0][1], close)
+        elif nxt == "" or nxt == "}" or nxt == "#" or nxt.isalpha() or nxt == "_":
+            if m.group(1):
+                continue
+            blanker.blank(start, close)
+
+
+_ELLIPSIS = re.compile(r"\.\.\.")
+_CASE_HEAD = re.compile(r"\bcase\b[^:;{}\n]*$")
+
+
+def _case_ranges(text: str, skip: _Skip, blanker: _Blanker) -> None:
+    """GNU case ranges `case A ... B:` -> `case A      :`."""
+    for m in _ELLIPSIS.finditer(text):
+        start = m.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        if not _CASE_HEAD.search(text, line_start, start) or skip(start):
+            continue
+        colon = text.find(":", m.end())
+        newline = text.find("\n", m.end())
+        if colon < 0 or (0 <= newline < colon):
+            continue
+        blanker.blank(start, colon)
 
 
 def _outer_asm(stack: list[list[object]]) -> int:

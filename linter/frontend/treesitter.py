@@ -49,7 +49,7 @@ _KEYWORDS = frozenset(
     "defined asm __asm__ __asm volatile __volatile__ struct union enum const static extern "
     "inline __inline __inline__ register auto signed unsigned int char short long void float "
     "double _Bool bool restrict __restrict __restrict__ typedef __extension__ __builtin_offsetof "
-    "offsetof __label__ true false NULL".split()
+    "offsetof OFFSETOF __label__ true false NULL".split()
 )
 _IDENT = re.compile(
     r"""("(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}')|(?<![\w$])(?<!->)(?<!\.)([A-Za-z_]\w*)(\s*\()?"""
@@ -70,7 +70,9 @@ class _Lines:
     __slots__ = ("starts",)
 
     def __init__(self, text: str) -> None:
-        self.starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+        starts = [m.end() for m in _NEWLINE.finditer(text)]
+        starts.insert(0, 0)
+        self.starts = starts
 
     def span(self, start: int, end: int) -> Span:
         starts = self.starts
@@ -136,6 +138,32 @@ def _annotation(raw: RawAnnotation, text: str, lines: _Lines) -> Annotation:
         section=section,
         in_macro=raw.in_macro,
     )
+
+
+def _errors_near(root: tree_sitter.Node, conditionals: list[int], text: str, reach: int = 3) -> bool:
+    """Whether an ERROR/MISSING node lies within `reach` lines of a conditional directive."""
+    if not conditionals:
+        return False
+    lines = sorted({text.count("\n", 0, off) for off in conditionals}) if len(conditionals) < 200 else None
+    if lines is None:
+        newlines = [m.start() for m in _NEWLINE.finditer(text)]
+        lines = sorted({bisect_right(newlines, off) for off in conditionals})
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            lo, hi = node.start_point[0] - reach, node.end_point[0] + reach
+            i = bisect_right(lines, hi) - 1
+            if i >= 0 and lines[i] >= lo:
+                return True
+            continue
+        stack.extend(c for c in node.children if c.has_error)
+    return False
+
+
+def _error_weight(root: tree_sitter.Node) -> tuple[int, int]:
+    stats = _count_errors(root)
+    return (stats.error_lines, stats.error_nodes + stats.missing_nodes)
 
 
 def _count_errors(root: tree_sitter.Node) -> ParseStats:
@@ -377,12 +405,33 @@ def extract_c(
     needs them; the per-file rules do not)."""
     text = data.decode("latin-1")
     prepared = prepare(text, vocab, pattern)
-    tree = _parser().parse(prepared.text.encode("latin-1"))
+    parser = _parser()
+    tree = parser.parse(prepared.text.encode("latin-1"))
+    full: tuple[Prepared, tree_sitter.Tree] | None = None
+    if tree.root_node.has_error and _errors_near(tree.root_node, prepared.conditionals, text):
+        # Conditionals that split a statement: retry with one branch of each, keep the better.
+        alt = prepare(text, vocab, pattern, first_branch=True)
+        alt_tree = parser.parse(alt.text.encode("latin-1"))
+        if _error_weight(alt_tree.root_node) < _error_weight(tree.root_node):
+            full = (prepared, tree)
+            prepared, tree = alt, alt_tree
     ex = _Extractor(path, text, prepared, tree, refs)
     ex.walk_top()
     lines = ex.lines
-    anns = [_annotation(r, text, lines) for r in prepared.annotations]
-    anns = ex.attach(anns, prepared.annotations)
+    # Attribute arguments are read with the comments blanked (`__section(/* x */ ".init.data")`).
+    atext = prepared.without_comments(text) if prepared.comments else text
+    anns = ex.attach([_annotation(r, atext, lines) for r in prepared.annotations], prepared.annotations)
+    if full is not None:
+        # Annotations in the branches the retry left out are read on the full parse, so every
+        # configuration's annotations are kept; their declarations come after the others.
+        other = _Extractor(path, text, full[0], full[1], refs)
+        dead = [r for r in full[0].annotations if any(a <= r.start < b for a, b in prepared.dead)]
+        extra = other.attach([_annotation(r, atext, lines) for r in dead], dead)
+        base = len(ex.decls)
+        anns += [a if a.owner is None else replace(a, owner=a.owner + base) for a in extra]
+        ex.decls.extend(other.decls)
+        order = sorted(range(len(anns)), key=lambda i: anns[i].span.start)
+        anns = [anns[i] for i in order]
     # Attach annotation indexes to their declarations.
     by_owner: dict[int, list[int]] = {}
     for i, a in enumerate(anns):
