@@ -168,6 +168,8 @@ def read_source(root: str, rel: str) -> ReadResult:
     try:
         st = os.lstat(path)
         if stat.S_ISLNK(st.st_mode):
+            if not os.path.exists(path):
+                return ReadResult(None, f"broken symbolic link (to {os.readlink(path)})")
             real = os.path.realpath(path)
             rroot = os.path.realpath(root)
             if os.path.commonpath([real, rroot]) != rroot:

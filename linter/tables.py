@@ -142,6 +142,8 @@ class SectionTable:
     attr_macros: dict[str, tuple[str, bool]] = field(default_factory=dict)
     source: str = "fallback"
     arch: str = "x86"
+    # Kernels before 5.10 spelled it `__section(.init.data)`: the macro stringifies (#S).
+    section_stringify: bool = False
     # Headers of the tree that define a macro placing something in a section.
     section_headers: tuple[str, ...] = ()
 
@@ -265,7 +267,8 @@ class _Resolver:
     def expand(self, body: str, exp: _Expansion, depth: int) -> None:
         if depth > 12:
             return
-        toks = _TOKEN.findall(body)
+        ms = list(_TOKEN.finditer(body))
+        toks = [m.group() for m in ms]
         i = 0
         while i < len(toks):
             tok = toks[i]
@@ -282,7 +285,8 @@ class _Resolver:
                         if depth_p == 0:
                             break
                     k += 1
-                args = " ".join(toks[j + 1 : k])
+                # the argument text as written (stringification needs it verbatim)
+                args = body[ms[j].end() : ms[k].start()] if k < len(toks) else body[ms[j].end() :]
                 j = k + 1
             if tok in ("__attribute__", "__attribute") and args is not None:
                 self._attribute(body, tok, args, exp)
@@ -348,7 +352,13 @@ def _declares(body: str) -> bool:
 def _substitute(body: str, params: tuple[str, ...], args: str) -> str:
     values = [args[s:e].strip() for s, e in split_top_level(args, 0, len(args))]
     mapping = dict(zip(params, values))
-    return re.sub(r"[A-Za-z_]\w*", lambda m: mapping.get(m.group(), m.group()), body)
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) is not None:  # `#param`: stringification
+            return '"' + mapping.get(m.group(1), m.group(1)).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return mapping.get(m.group(2), m.group(2))
+
+    return re.sub(r"#\s*([A-Za-z_]\w*)|([A-Za-z_]\w*)", one, body)
 
 
 def _literal(expr: str) -> str | None:
@@ -420,6 +430,11 @@ def _maybe_attr_macro(table: SectionTable, name: str, d: _Def) -> None:
     such as `#define __aligned(x) __attribute__((__aligned__(x)))`."""
     if _config_conditions(d.d.conditions) or d.d.params is None:
         return
+    sm = re.fullmatch(r"__attribute__\s*\(\(\s*__section__\s*\(\s*#\s*(\w+)\s*\)\s*\)\)", d.d.body)
+    if sm and d.d.params == (sm.group(1),) and (table.section_macro is None or name == "__section"):
+        table.section_macro = name
+        table.section_stringify = True
+        return
     m = re.fullmatch(r"__attribute__\s*\(\(\s*(\w+)\s*\(\s*([\w\s,]*)\)\s*\)\)", d.d.body)
     if not m:
         return
@@ -472,6 +487,7 @@ def fallback_table() -> SectionTable:
     src = "hvlint/data/sections.toml"
     table = SectionTable(source=src, arch=str(t.get("arch", "x86")))
     table.section_macro = str(t.get("section_macro", "__section"))
+    table.section_stringify = bool(t.get("section_stringify", False))
     for i, raw in enumerate(t.get("macro", [])):
         try:
             e = SectionEntry(

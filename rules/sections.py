@@ -111,11 +111,14 @@ def raw_section_attribute(ctx: FileContext) -> Iterator[Finding]:
             continue
         if _defines_section_macro(ann, facts, table):
             continue
-        expr = next(it.args for it in ann.items if it.base == "section")
-        new = _rewrite(ann, table, f"{table.section_macro}({expr})")
+        expr = next(it.args or "" for it in ann.items if it.base == "section")
+        spelled = _section_call(expr, ann.section, table)
+        if spelled is None:
+            continue  # this tree's __section() cannot say it (pre-5.10 `#S`, computed name)
+        new = _rewrite(ann, table, spelled)
         yield ctx.finding(
             ann.span,
-            f"use {table.section_macro}({expr}) instead of a raw section attribute",
+            f"use {spelled} instead of a raw section attribute",
             symbol=ctx.owner_name(ann),
             fix=None if new is None else ctx.replace(ann.span, new),
         )
@@ -144,21 +147,22 @@ def section_has_named_macro(ctx: FileContext) -> Iterator[Finding]:
         return
     table = ctx.table
     for ann in facts.annotations:
-        if ann.section is None:
-            continue
         if not (ann.is_raw_attribute or ann.name == table.section_macro):
+            continue
+        section = section_of(ann, table)
+        if section is None:
             continue
         if _defines_section_macro(ann, facts, table):
             continue
         owner = facts.owner_of(ann)
-        entry = table.named_macro(ann.section, _decl_kind(owner))
+        entry = table.named_macro(section, _decl_kind(owner))
         if entry is None:
             continue
         new = _rewrite(ann, table, entry.name) if ann.is_raw_attribute else entry.name
         also = f"; it also adds {' '.join(entry.extras)}" if entry.extras else ""
         yield ctx.finding(
             ann.span,
-            f'use {entry.name} ({entry.defined_in}:{entry.line}) instead of spelling section "{ann.section}"{also}',
+            f'use {entry.name} ({entry.defined_in}:{entry.line}) instead of spelling section "{section}"{also}',
             symbol=ctx.owner_name(ann),
             fix=None if new is None else ctx.replace(ann.span, new, safe=entry.exact),
         )
@@ -168,8 +172,30 @@ def _entry_of(ann: Annotation, table: SectionTable) -> SectionEntry | None:
     entry = table.get(ann.name)
     if entry is not None:
         return entry
-    if ann.section is not None and (ann.is_raw_attribute or ann.name == table.section_macro):
-        return SectionEntry(ann.name, ann.section, "", 0)
+    section = section_of(ann, table) if ann.is_raw_attribute or ann.name == table.section_macro else None
+    return None if section is None else SectionEntry(ann.name, section, "", 0)
+
+
+_BARE_SECTION = re.compile(r"[\w.$-]+")
+
+
+def section_of(ann: Annotation, table: SectionTable) -> str | None:
+    """The section an annotation spells by hand, if known: `__section(".x")`, a raw
+    attribute, or `__section(.x)` in a tree whose macro stringifies its argument."""
+    if ann.section is not None:
+        return ann.section
+    if table.section_stringify and ann.name == table.section_macro and ann.args is not None:
+        bare = ann.args.strip()
+        return bare if _BARE_SECTION.fullmatch(bare) else None
+    return None
+
+
+def _section_call(expr: str, literal: str | None, table: SectionTable) -> str | None:
+    """How this tree's section macro spells the section `expr` (the attribute's argument)."""
+    if not table.section_stringify:
+        return f"{table.section_macro}({expr})"
+    if literal is not None and _BARE_SECTION.fullmatch(literal):
+        return f"{table.section_macro}({literal})"
     return None
 
 
@@ -212,7 +238,9 @@ def init_annotation_misplaced(ctx: FileContext) -> Iterator[Finding]:
                 continue
             skind = section_kind(entry.section)
             if decl.kind == "object" and ann.position in ("type-tag", "after-body"):
-                where = "between struct and its tag" if ann.position == "type-tag" else "after the struct body"
+                kw = re.search(r"\b(struct|union|enum)\b", ctx.text(decl.span))
+                keyword = kw.group(1) if kw else "struct"
+                where = f"between {keyword} and its tag" if ann.position == "type-tag" else f"after the {keyword} body"
                 yield ctx.finding(
                     ann.span,
                     f"{ann.name} {where} applies to the type and is ignored for {decl.name}: "

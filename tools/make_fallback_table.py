@@ -36,6 +36,7 @@ def render(root: str, arch: str) -> str:
         f"arch = {_toml_str(arch)}",
         f"kernel = {_toml_str(version)}",
         f"section_macro = {_toml_str(table.section_macro or '__section')}",
+        f"section_stringify = {'true' if table.section_stringify else 'false'}",
         "",
     ]
     for e in sorted(table.entries.values(), key=lambda e: (e.section, e.name)):

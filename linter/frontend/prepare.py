@@ -565,6 +565,8 @@ def _iterators(text: str, skip: _Skip, blanker: _Blanker, replace: list[tuple[in
 
 _ASM = re.compile(r"asm")
 _ASM_WORDS = frozenset({"asm", "__asm__", "__asm", "asm_inline"})
+
+
 class _Span:
     __slots__ = ("a", "e")
 

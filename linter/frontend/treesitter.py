@@ -227,6 +227,20 @@ class _Extractor:
         self.decls: list[Decl] = []
         self.decl_index: dict[tuple[int, int], list[int]] = {}  # declaration node range -> decls
         self.diagnostics: list[Diagnostic] = []
+        # typedefs of this file: name -> (the type is const at top level, "function"|"object")
+        self.typedefs: dict[str, tuple[bool, str]] = {}
+        self._collect_typedefs(tree.root_node, 0)
+
+    def _collect_typedefs(self, node: tree_sitter.Node, depth: int) -> None:
+        for child in node.named_children:
+            if child.type == "type_definition":
+                const = any(c.type == "type_qualifier" and c.text == b"const" for c in child.children)
+                for d in child.children_by_field_name("declarator"):
+                    ident, kind, ptr_const = _innermost_name(d)
+                    if ident is not None and ident.text:
+                        self.typedefs[ident.text.decode("latin-1")] = (const if ptr_const is None else ptr_const, kind)
+            elif child.type in _CONTAINERS and depth < 200:
+                self._collect_typedefs(child, depth + 1)
 
     # -- declarations -------------------------------------------------------------------
     def walk_top(self, node: tree_sitter.Node | None = None, depth: int = 0) -> None:
@@ -264,6 +278,10 @@ class _Extractor:
             declarators = node.children_by_field_name("declarator")
         is_def = node.type == "function_definition"
         body = node.child_by_field_name("body")
+        typ = node.child_by_field_name("type")
+        typedef = None
+        if typ is not None and typ.type == "type_identifier" and typ.text:
+            typedef = self.typedefs.get(typ.text.decode("latin-1"))
         for d in declarators:
             ident, kind, ptr_const = _innermost_name(d)
             if ident is None or ident.type != "identifier":
@@ -271,6 +289,11 @@ class _Extractor:
             name = ident.text.decode("latin-1") if ident.text else ""
             has_init = d.type == "init_declarator"
             const = base_const if ptr_const is None else ptr_const
+            if typedef is not None and kind == "object" and ptr_const is None:
+                # no pointer between the name and the typedef: its constness and function-ness show
+                const = const or typedef[0]
+                if typedef[1] == "function":
+                    kind = "function"
             calls: tuple[Ref, ...] = ()
             refs: tuple[Ref, ...] = ()
             if not self.want_refs:
