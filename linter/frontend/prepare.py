@@ -244,6 +244,19 @@ def _is_asm_guard(directive: str, rest: str) -> bool | None:
     return None
 
 
+@dataclass(slots=True)
+class _Frame:
+    """One open `#if`: its condition, whether it is about the build (include guard,
+    assembly) rather than the configuration, and what the scan blanks inside it."""
+
+    cond: str
+    not_config: bool
+    asm: bool | None  # True: assembly-only branch now; False: C-only branch now
+    asm_from: int = -1  # start of the assembly-only region being blanked
+    dead_from: int = -1  # start of the branch the one-branch retry leaves out
+    if0: bool = False
+
+
 class _Ranges:
     """Sorted, disjoint [start, end) ranges with a membership test."""
 
@@ -295,10 +308,9 @@ def prepare(
     # Pass 2: preprocessor directives, conditional nesting, assembly-only regions.
     directives = _Ranges()
     asm_regions = _Ranges()
-    # Conditional stack frames: [condition, not-a-config-condition, asm state, asm blank start]
-    stack: list[list[object]] = []
+    stack: list[_Frame] = []
     asm_from = -1
-    pending_guard: list[object] | None = None
+    pending_guard: tuple[str, _Frame] | None = None
     first_directive = True
     last_end = -1
     for m in _DIRECTIVE_START.finditer(text):
@@ -317,9 +329,7 @@ def prepare(
             if pending_guard is not None:
                 dm = _DEFINE.match(rest.strip())
                 if dm and dm.group(1) == pending_guard[0]:
-                    guard_frame = pending_guard[1]
-                    assert isinstance(guard_frame, list)
-                    guard_frame[1] = True
+                    pending_guard[1].not_config = True
             pending_guard = None
         elif directive in ("if", "ifdef", "ifndef"):
             result.conditionals.append(start)
@@ -329,49 +339,49 @@ def prepare(
                 cond = f"defined({cond})"
             elif directive == "ifndef":
                 cond = f"!defined({cond})"
-            # [condition, not-a-config-condition, asm state, asm blank start, dead-branch start]
-            frame: list[object] = [cond, asm is not None, asm, -1, -1]
+            frame = _Frame(cond, asm is not None, asm)
             if first_branch and _strip_comments(rest).strip() == "0":
-                frame[4] = end  # `#if 0`: the branch kept is the #else one
+                frame.dead_from = end  # `#if 0`: the branch kept is the #else one
+                frame.if0 = True
             pending_guard = (
-                [_strip_comments(rest).strip(), frame] if directive == "ifndef" and first_directive else None
+                (_strip_comments(rest).strip(), frame) if directive == "ifndef" and first_directive else None
             )
             if asm is True and asm_from < 0:
                 asm_from = end
-                frame[3] = end
+                frame.asm_from = end
             stack.append(frame)
         elif directive in ("else", "elif") and stack:
             result.conditionals.append(start)
             frame = stack[-1]
-            if frame[3] != -1:  # leaving an assembly-only branch
-                blanker.blank(int(frame[3]), start)  # type: ignore[call-overload]
-                asm_regions.add(int(frame[3]), start)  # type: ignore[call-overload]
-                frame[3] = -1
+            if frame.asm_from != -1:  # leaving an assembly-only branch
+                blanker.blank(frame.asm_from, start)
+                asm_regions.add(frame.asm_from, start)
+                frame.asm_from = -1
                 asm_from = _outer_asm(stack)
-            if frame[2] is False and directive == "else" and asm_from < 0:
+            if frame.asm is False and directive == "else" and asm_from < 0:
                 asm_from = end
-                frame[3] = end
-            frame[2] = None if directive == "elif" else frame[2]
-            frame[0] = f"!({frame[0]})"
+                frame.asm_from = end
+            frame.asm = None if directive == "elif" else frame.asm
+            frame.cond = f"!({frame.cond})"
             if first_branch:
-                if frame[4] != -1 and frame[0] == "!(0)":
-                    blanker.blank(int(frame[4]), start)  # type: ignore[call-overload]
-                    result.dead.append((int(frame[4]), start))  # type: ignore[call-overload]
-                    frame[4] = -1
-                    frame[0] = "!(0)-kept"
-                elif frame[4] == -1:
-                    frame[4] = start
+                if frame.if0:
+                    blanker.blank(frame.dead_from, start)
+                    result.dead.append((frame.dead_from, start))
+                    frame.dead_from = -1
+                    frame.if0 = False
+                elif frame.dead_from == -1:
+                    frame.dead_from = start
             pending_guard = None
         elif directive == "endif" and stack:
             result.conditionals.append(start)
             frame = stack.pop()
-            if frame[3] != -1:
-                blanker.blank(int(frame[3]), start)  # type: ignore[call-overload]
-                asm_regions.add(int(frame[3]), start)  # type: ignore[call-overload]
+            if frame.asm_from != -1:
+                blanker.blank(frame.asm_from, start)
+                asm_regions.add(frame.asm_from, start)
                 asm_from = _outer_asm(stack)
-            if frame[4] != -1:
-                blanker.blank(int(frame[4]), start)  # type: ignore[call-overload]
-                result.dead.append((int(frame[4]), start))  # type: ignore[call-overload]
+            if frame.dead_from != -1:
+                blanker.blank(frame.dead_from, start)
+                result.dead.append((frame.dead_from, start))
             pending_guard = None
         else:
             pending_guard = None
@@ -381,9 +391,9 @@ def prepare(
         if first_branch or directive not in ("if", "ifdef", "ifndef", "elif", "else", "endif"):
             blanker.blank(start, end)
     for frame in stack:  # unterminated #if: blank a dangling assembly region to the end
-        if frame[3] != -1:
-            blanker.blank(int(frame[3]), n)  # type: ignore[call-overload]
-            asm_regions.add(int(frame[3]), n)  # type: ignore[call-overload]
+        if frame.asm_from != -1:
+            blanker.blank(frame.asm_from, n)
+            asm_regions.add(frame.asm_from, n)
             break
 
     if directives_only:
@@ -597,7 +607,8 @@ def _asm_statements(text: str, skip: _Skip, blanker: _Blanker, replace: list[tup
         if text[a:e] not in _ASM_WORDS or am.start() != a + text[a:e].find("asm") or skip(a):
             continue
         m = _Span(a, e)
-        p = _ASM_QUAL.match(text, m.end()).end()
+        qual = _ASM_QUAL.match(text, m.end())
+        p = qual.end() if qual else m.end()
         if p >= n or text[p] != "(":
             continue
         close = match_paren(text, p)
@@ -756,10 +767,10 @@ def _case_ranges(text: str, skip: _Skip, blanker: _Blanker) -> None:
         blanker.blank(start, colon)
 
 
-def _outer_asm(stack: list[list[object]]) -> int:
+def _outer_asm(stack: list[_Frame]) -> int:
     for frame in stack:
-        if frame[3] != -1:
-            return int(frame[3])  # type: ignore[call-overload]
+        if frame.asm_from != -1:
+            return frame.asm_from
     return -1
 
 
@@ -769,7 +780,7 @@ def _record_define(
     end: int,
     rest: str,
     rest_offset: int,
-    stack: list[list[object]],
+    stack: list[_Frame],
     result: Prepared,
     vocab: Vocabulary,
     in_asm: bool,
@@ -792,7 +803,7 @@ def _record_define(
     if "\\" in body:
         body = body.replace("\\\r\n", " ").replace("\\\n", " ")
     body = _strip_comments(body, " ").strip()
-    conds = tuple(str(f[0]) for f in stack if not f[1] and f[0] != f"!defined({name})")
+    conds = tuple(f.cond for f in stack if not f.not_config and f.cond != f"!defined({name})")
     if in_asm:
         conds = (*conds, "defined(__ASSEMBLY__)")
     result.defines.append(RawDefine(name, params, body, start, end, body_off, conds))
