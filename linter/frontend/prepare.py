@@ -187,6 +187,10 @@ def _pp_end(text: str, pos: int) -> int:
         return nl
 
 
+# Every byte but the newline becomes a space.
+_TO_SPACES = bytes(10 if i == 10 else 32 for i in range(256))
+
+
 class _Blanker:
     __slots__ = ("chars", "text")
 
@@ -199,28 +203,16 @@ class _Blanker:
             self.chars.append((start, end))
 
     def build(self, replace: list[tuple[int, str]]) -> str:
+        """The text with every blanked range turned to spaces (newlines kept), then the
+        same-length replacements written over it."""
         if not self.chars and not replace:
             return self.text
-        out: list[str] = []
-        pos = 0
-        text = self.text
-        edits = sorted([(s, e, None) for s, e in self.chars] + [(p, p + len(r), r) for p, r in replace])
-        for s, e, rep in edits:
-            if e <= pos:
-                continue
-            s = max(s, pos)
-            out.append(text[pos:s])
-            if rep is not None:
-                out.append(rep[len(rep) - (e - s) :])
-            else:
-                chunk = text[s:e]
-                if "\n" in chunk:
-                    out.append(re.sub(r"[^\n]", " ", chunk))
-                else:
-                    out.append(" " * (e - s))
-            pos = e
-        out.append(text[pos:])
-        return "".join(out)
+        buf = bytearray(self.text.encode("latin-1"))
+        for s, e in self.chars:
+            buf[s:e] = buf[s:e].translate(_TO_SPACES)
+        for p, r in replace:
+            buf[p : p + len(r)] = r.encode("latin-1")
+        return buf.decode("latin-1")
 
 
 def _strip_comments(text: str, by: str = "") -> str:
@@ -292,7 +284,6 @@ def prepare(
     blanker = _Blanker(text)
     replace: list[tuple[int, str]] = []
     result = Prepared(text)
-    n = len(text)
 
     # Pass 1: comments (blanked) and string/char literals (kept, but nothing inside counts).
     # Reading only the directives, a `#` at the start of a line is taken as one even in a
@@ -305,7 +296,30 @@ def prepare(
         result.comments = [(s, e) for s, e in spans if text[s] == "/"]
         blanker.chars.extend(result.comments)
 
-    # Pass 2: preprocessor directives, conditional nesting, assembly-only regions.
+    directives, asm_regions = _pass_directives(text, lexical, blanker, result, vocab, first_branch)
+    if directives_only:
+        return result
+
+    dead = _Ranges()
+    for a, b in sorted(result.dead):
+        if not dead.ends or a >= dead.ends[-1]:
+            dead.add(a, b)
+    skip = _Skip(lexical, directives, asm_regions, dead)
+    _pass_vocabulary(text, vocab, pat, skip, blanker, replace, result)
+    _iterators(text, skip, blanker, replace)
+    _asm_statements(text, skip, blanker, replace)
+    _line_macros(text, skip, blanker, vocab)
+    _case_ranges(text, skip, blanker)
+    result.text = blanker.build(replace)
+    return result
+
+
+def _pass_directives(
+    text: str, lexical: _Ranges, blanker: _Blanker, result: Prepared, vocab: Vocabulary, first_branch: bool
+) -> tuple[_Ranges, _Ranges]:
+    """Preprocessor directives, conditional nesting, assembly-only regions; `#define`s are
+    collected into `result`.  Returns the directive lines and the assembly regions."""
+    n = len(text)
     directives = _Ranges()
     asm_regions = _Ranges()
     stack: list[_Frame] = []
@@ -396,16 +410,21 @@ def prepare(
             asm_regions.add(frame.asm_from, n)
             break
 
-    if directives_only:
-        return result
+    return directives, asm_regions
 
-    # Pass 3: the vocabulary, plus the file's own annotation-only macros
-    # (`#define POLYVAL_ALIGN_ATTR __aligned(16)`).
-    dead = _Ranges()
-    for a, b in sorted(result.dead):
-        if not dead.ends or a >= dead.ends[-1]:
-            dead.add(a, b)
-    skip = _Skip(lexical, directives, asm_regions, dead)
+
+def _pass_vocabulary(
+    text: str,
+    vocab: Vocabulary,
+    pat: re.Pattern[str],
+    skip: _Skip,
+    blanker: _Blanker,
+    replace: list[tuple[int, str]],
+    result: Prepared,
+) -> None:
+    """The vocabulary, plus the file's own annotation-only macros
+    (`#define POLYVAL_ALIGN_ATTR __aligned(16)`): record, blank, reshape."""
+    n = len(text)
     local = _local_annotations(result.defines, vocab)
     typearg = dict(vocab.typearg)
     hits = list(pat.finditer(text))
@@ -500,12 +519,6 @@ def prepare(
                     for i in range(1, len(parts) - 1, 2):
                         replace.append((parts[i][1], " "))
                 pos = p + 1
-    _iterators(text, skip, blanker, replace)
-    _asm_statements(text, skip, blanker, replace)
-    _line_macros(text, skip, blanker, vocab)
-    _case_ranges(text, skip, blanker)
-    result.text = blanker.build(replace)
-    return result
 
 
 class _Skip:

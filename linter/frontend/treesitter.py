@@ -442,7 +442,9 @@ def extract_c(
     ex.walk_top()
     lines = ex.lines
     # Attribute arguments are read with the comments blanked (`__section(/* x */ ".init.data")`).
-    atext = prepared.without_comments(text) if prepared.comments else text
+    atext = text
+    if any(r.args is not None and "/" in text[r.args[0] : r.args[1]] for r in prepared.annotations):
+        atext = prepared.without_comments(text)
     anns = ex.attach([_annotation(r, atext, lines) for r in prepared.annotations], prepared.annotations)
     if full is not None:
         # Annotations in the branches the retry left out are read on the full parse, so every
