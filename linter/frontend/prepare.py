@@ -289,11 +289,13 @@ def prepare(
     # Reading only the directives, a `#` at the start of a line is taken as one even in a
     # comment (the kernel's comments start their lines with ` *`).
     lexical = _Ranges()
+    lexical_strings: list[tuple[int, int]] = []
     if not directives_only:
         spans = [m.span() for m in _COMMENT_OR_STRING.finditer(text)]
         lexical.starts = [s for s, _ in spans]
         lexical.ends = [e for _, e in spans]
         result.comments = [(s, e) for s, e in spans if text[s] == "/"]
+        lexical_strings = [(s, e) for s, e in spans if text[s] == '"']
         blanker.chars.extend(result.comments)
 
     directives, asm_regions = _pass_directives(text, lexical, blanker, result, vocab, first_branch)
@@ -308,7 +310,10 @@ def prepare(
     _pass_vocabulary(text, vocab, pat, skip, blanker, replace, result)
     _iterators(text, skip, blanker, replace)
     _asm_statements(text, skip, blanker, replace)
-    _line_macros(text, skip, blanker, vocab)
+    _line_macros(text, skip, blanker, replace, vocab)
+    _macro_dot_blocks(text, skip, blanker)
+    _odd_arguments(text, skip, blanker, replace)
+    _string_macros(text, lexical_strings, skip, replace)
     _case_ranges(text, skip, blanker)
     result.text = blanker.build(replace)
     return result
@@ -436,7 +441,7 @@ def _pass_vocabulary(
         start, end = m.span()
         if start < pos:
             continue
-        if start and (text[start - 1].isalnum() or text[start - 1] in "_$"):
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_$."):
             continue
         if end < n and (text[end].isalnum() or text[end] in "_$"):
             continue
@@ -497,12 +502,14 @@ def _pass_vocabulary(
                 if close < 0:
                     continue
                 parts = split_top_level(text, p + 1, close - 1)
-                if len(parts) >= 2:
+                if len(parts) in (2, 3):
                     # `DEFINE_PER_CPU(u64 [4], x)`: the array part cannot stand before the name
-                    for am in re.finditer(r"\[[^\]]*\]", text[parts[-2][0] : parts[-2][1]]):
-                        blanker.blank(parts[-2][0] + am.start(), parts[-2][0] + am.end())
+                    for am in re.finditer(r"\[[^\]]*\]", text[parts[0][0] : parts[0][1]]):
+                        blanker.blank(parts[0][0] + am.start(), parts[0][0] + am.end())
                     blanker.blank(start, p + 1)
-                    blanker.blank(parts[-1][0] - 1, parts[-1][0])  # the last comma
+                    blanker.blank(parts[1][0] - 1, parts[1][0])  # `type, name` -> `type  name`
+                    if len(parts) == 3:  # DEFINE_EARLY_PER_CPU(type, name, init) -> `type name = init`
+                        replace.append((parts[2][0] - 1, "="))
                     blanker.blank(close - 1, close)
                 pos = p + 1
         elif name in vocab.syscall:
@@ -537,23 +544,39 @@ _WORD_ONLY = re.compile(r"[A-Za-z_]\w*")
 
 
 def _local_annotations(defines: list[RawDefine], vocab: Vocabulary) -> frozenset[str]:
-    """Object-like macros of the file made of annotations only."""
+    """Object-like macros of the file made of annotations only
+    (`#define AESNI_ALIGN_ATTR __attribute__ ((__aligned__(AESNI_ALIGN)))`)."""
     out: set[str] = set()
     known = vocab.blank | {"inline", "__inline", "__inline__"}
     for d in defines:
         if d.params is not None or not d.body or d.name in vocab.blank or "__ASSEMBLY__" in "".join(d.conditions):
             continue
-        body = d.body
-        if not all(w in known or w in vocab.calls or w in out for w in _WORD_ONLY.findall(body)):
-            # arguments of function-like annotations may hold any word: check them below
-            if not any(w in vocab.calls for w in _WORD_ONLY.findall(body)):
-                continue
-        for _ in range(4):
-            body = re.sub(r"\b(" + "|".join(sorted(vocab.calls)) + r")\s*\([^()]*(?:\([^()]*\)[^()]*)*\)", " ", body)
-        words = _WORD_ONLY.findall(body)
-        if words and all(w in known or w in out for w in words) and not re.search(r"[^\w\s]", body):
+        words = _WORD_ONLY.findall(d.body)
+        if not words or not all(w in known or w in vocab.calls or w in out for w in words[:1]):
+            continue
+        body = _drop_calls(d.body, vocab.calls)
+        rest = _WORD_ONLY.findall(body)
+        if rest and all(w in known or w in out for w in rest) and not re.search(r"[^\w\s]", body):
             out.add(d.name)
     return frozenset(out)
+
+
+def _drop_calls(body: str, calls: frozenset[str]) -> str:
+    """`body` with every `name(...)` of a function-like annotation removed."""
+    out: list[str] = []
+    pos = 0
+    for m in _WORD_ONLY.finditer(body):
+        if m.start() < pos or m.group() not in calls:
+            continue
+        p = _skip_ws(body, m.end())
+        if p < len(body) and body[p] == "(":
+            close = match_paren(body, p)
+            if close > 0:
+                out.append(body[pos : m.start()])
+                out.append(" ")
+                pos = close
+    out.append(body[pos:])
+    return "".join(out)
 
 
 _ITERATOR = re.compile(r"for_")
@@ -727,19 +750,27 @@ def _asm_operand(text: str, start: int, end: int, blanker: _Blanker, replace: li
         blanker.blank(a, stop)
 
 
-_LINE_MACRO = re.compile(r"\n[ \t]*((?:static[ \t]+)?)(_*[A-Z][A-Z0-9_]*)[ \t]*\(")
+# An upper-case macro anywhere on its line, or a lower-case one at column 0 (file scope).
+_LINE_MACRO = re.compile(r"\n(?:([ \t]*)((?:static[ \t]+)?)((?:__\w+[ \t]+)*)(_*[A-Z][A-Z0-9_]*)|([a-z_]\w*))[ \t]*\(")
+_UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
 
 
-def _line_macros(text: str, skip: _Skip, blanker: _Blanker, vocab: Vocabulary) -> None:
-    """Macro invocations standing for declarations, at the start of a line:
-    `DECLARE_WORK(name, fn);` -> `DECLARE_WORK name          ;` (a declaration of `name`), and
-    code-generating ones with no `;` after them (`BUILD_KVM_GPR_ACCESSORS(rax, RAX)`) blanked."""
+def _line_macros(text: str, skip: _Skip, blanker: _Blanker, replace: list[tuple[int, str]], vocab: Vocabulary) -> None:
+    """Macro invocations at the start of a line that stand for declarations or code:
+    `DECLARE_WORK(name, fn);` -> `DECLARE_WORK name          ;` (a declaration of `name`),
+    `DECLARE_BITMAP(mask, N)` -> `unsigned long  mask[ N]`, and code generators with no `;`
+    after them (`BUILD_KVM_GPR_ACCESSORS(rax, RAX)`, `build_mmio_read(...)`) blanked."""
     n = len(text)
     known = vocab.blank | vocab.calls | vocab.dsl | vocab.pair | vocab.syscall
     for m in _LINE_MACRO.finditer(text):
-        name = m.group(2)
-        start = m.start(2)
-        if name in known or skip(start) or len(name) < 3:
+        if m.group(5) is not None:
+            indent, static, lead, name, start = "", "", "", m.group(5), m.start(5)
+        else:
+            indent, static, lead, name, start = m.group(1), m.group(2), m.group(3), m.group(4), m.start(4)
+        if name in known or len(name) < 3 or skip(start):
+            continue
+        upper = _UPPER.fullmatch(name) is not None
+        if not upper and (indent or static or lead):
             continue
         p = m.end() - 1
         close = match_paren(text, p)
@@ -747,19 +778,152 @@ def _line_macros(text: str, skip: _Skip, blanker: _Blanker, vocab: Vocabulary) -
             continue
         q = _skip_ws(text, close)
         nxt = text[q] if q < n else ""
-        if nxt == ";":
-            if not (m.group(1) or name.startswith(("DECLARE_", "DEFINE_")) or name == "LIST_HEAD"):
-                continue
+        word = re.match(r"[A-Za-z_]\w*", text[q : q + 64])
+        annotated = word is not None and (word.group() in vocab.blank or word.group() in vocab.calls)
+        declares = upper and (static or lead or name.startswith(("DECLARE_", "DEFINE_")) or name == "LIST_HEAD")
+        if declares and (nxt in ";=," or annotated):
             parts = split_top_level(text, p + 1, close - 1)
             first = text[parts[0][0] : parts[0][1]]
             if not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", first):
                 continue
+            if name == "DECLARE_BITMAP" and len(parts) == 2 and p - start == 14:
+                replace.append((start, "unsigned long  "))
+                replace.append((parts[0][1], "["))
+                replace.append((close - 1, "]"))
+                continue
             blanker.blank(p, p + 1)  # `(` -> ` `: the macro name reads as a type
             blanker.blank(parts[0][1], close)
-        elif nxt == "" or nxt == "}" or nxt == "#" or nxt.isalpha() or nxt == "_":
-            if m.group(1):
+        elif not annotated and (nxt in ("", "}", "#") or nxt.isalpha() or nxt == "_"):
+            if static or lead:
                 continue
             blanker.blank(start, close)
+
+
+_DOT_MACRO = re.compile(r"\n[ \t]*\.macro\b")
+_DOT_ENDM = re.compile(r"\n[ \t]*\.endm\b[^\n]*")
+
+
+def _macro_dot_blocks(text: str, skip: _Skip, blanker: _Blanker) -> None:
+    """Assembler `.macro ... .endm` blocks in headers that C code includes too."""
+    pos = 0
+    for m in _DOT_MACRO.finditer(text):
+        if m.start() < pos or skip(m.end() - 1):
+            continue
+        end = _DOT_ENDM.search(text, m.end())
+        if end is None:
+            return
+        blanker.blank(m.start() + 1, end.end())
+        pos = end.end()
+
+
+_DESIGNATED_CALL = re.compile(r"\([ \t]*\.[A-Za-z_]\w*[ \t]*=")
+_TYPE_ARG = re.compile(r"([(,])([ \t]*)(struct|union|enum)([ \t]+[A-Za-z_]\w*[ \t]*)(\**)[ \t]*(?=[,)])")
+_WORDY_TYPE_ARG = re.compile(
+    r"([(,])[ \t]*((?:unsigned|signed)[ \t]+(?:char|short|int|long(?:[ \t]+long)?)|long[ \t]+(?:long|int))"
+    r"[ \t]*(\**)[ \t]*(?=[,)])"
+)
+_EMPTY_LAST_ARG = re.compile(r",[ \t]*\)")
+
+
+def _odd_arguments(text: str, skip: _Skip, blanker: _Blanker, replace: list[tuple[int, str]]) -> None:
+    """Macro arguments that are not expressions: designated initializers
+    (`X86_CONFIG(.event=0xc9)` -> `(int)      {.event=0xc9}`), types (`alloc_percpu(struct
+    msr)`, `__typecheck(unsigned long, x)`) and an empty last argument (`f(a, b,)`)."""
+    for m in _DESIGNATED_CALL.finditer(text):
+        p = m.start()
+        start = p
+        while start and text[start - 1] in " \t":
+            start -= 1
+        name_end = start
+        while start and text[start - 1] in _IDENT_CHARS:
+            start -= 1
+        if name_end == start or p - start + 1 < 6 or skip(start) or text[start].isdigit():
+            continue
+        close = match_paren(text, p)
+        if close < 0:
+            continue
+        replace.append((start, "(int)" + " " * (p - start - 5) + "{"))
+        replace.append((close - 1, "}"))
+    for m in _TYPE_ARG.finditer(text):
+        if skip(m.start()) or (m.group(1) == "(" and not _after_identifier(text, m.start())):
+            continue
+        blanker.blank(m.start(3), m.end(3))
+        if m.group(5):
+            blanker.blank(m.start(5), m.end(5))
+    for m in _WORDY_TYPE_ARG.finditer(text):
+        if skip(m.start()) or (m.group(1) == "(" and not _after_identifier(text, m.start())):
+            continue
+        word = m.group(2)
+        replace.append((m.start(2), re.sub(r"[ \t]+", "_", word)))
+        if m.group(3):
+            blanker.blank(m.start(3), m.end(3))
+    for m in _EMPTY_LAST_ARG.finditer(text):
+        if not skip(m.start()):
+            blanker.blank(m.start(), m.start() + 1)
+
+
+def _after_identifier(text: str, pos: int) -> bool:
+    """Whether the `(` at pos follows an identifier (a call), not a cast or a group."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i >= 0 and text[i] in _IDENT_CHARS
+
+
+_CAPS = re.compile(r"_*[A-Z][A-Z0-9_]+")
+_STRING_FUNCS = frozenset({"__stringify", "pr_fmt", "KBUILD_MODNAME"})
+
+
+def _string_macros(text: str, strings: list[tuple[int, int]], skip: _Skip, replace: list[tuple[int, str]]) -> None:
+    """Macros pasted to string literals (`KERN_INFO "x"`, `"a" DRV_NAME`,
+    `__stringify(X) "b"`) become empty strings: `""        "x"`."""
+    n = len(text)
+    done: set[int] = set()
+    for s, e in strings:
+        # to the left: an identifier (or a call) right before the string
+        i = s - 1
+        while i >= 0 and text[i] in " \t\n":
+            i -= 1
+        if i >= 0 and text[i] == ")":
+            # __stringify(X) "..."
+            depth, j = 0, i
+            while j >= 0:
+                if text[j] == ")":
+                    depth += 1
+                elif text[j] == "(":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j -= 1
+            k = j - 1
+            while k >= 0 and text[k] in " \t":
+                k -= 1
+            w_end = k + 1
+            while k >= 0 and text[k] in _IDENT_CHARS:
+                k -= 1
+            if text[k + 1 : w_end] in _STRING_FUNCS and (k + 1) not in done and not skip(k + 1):
+                done.add(k + 1)
+                replace.append((k + 1, '""' + " " * (i + 1 - (k + 1) - 2)))
+        elif i >= 0 and text[i] in _IDENT_CHARS:
+            j = i
+            while j >= 0 and text[j] in _IDENT_CHARS:
+                j -= 1
+            word = text[j + 1 : i + 1]
+            if (_CAPS.fullmatch(word) or word in _STRING_FUNCS) and (j + 1) not in done and not skip(j + 1):
+                done.add(j + 1)
+                replace.append((j + 1, '""' + " " * (len(word) - 2)))
+        # to the right: "..." NAME (then another string, or the end of the argument)
+        k = e
+        while k < n and text[k] in " \t\n":
+            k += 1
+        m = _CAPS.match(text, k)
+        if m and (k == 0 or text[k - 1] not in _IDENT_CHARS) and k not in done and not skip(k):
+            after = m.end()
+            while after < n and text[after] in " \t\n":
+                after += 1
+            if after < n and text[after] in '"),;' and not (after < n and text[after] == "("):
+                done.add(k)
+                replace.append((k, '""' + " " * (m.end() - k - 2)))
 
 
 _ELLIPSIS = re.compile(r"\.\.\.")

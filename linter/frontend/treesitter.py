@@ -284,7 +284,7 @@ class _Extractor:
             typedef = self.typedefs.get(typ.text.decode("latin-1"))
         for d in declarators:
             ident, kind, ptr_const = _innermost_name(d)
-            if ident is None or ident.type != "identifier":
+            if ident is None or ident.type != "identifier" or ident.is_missing or not ident.text:
                 continue
             name = ident.text.decode("latin-1") if ident.text else ""
             has_init = d.type == "init_declarator"
