@@ -18,6 +18,7 @@ The text is a `str` decoded as Latin-1, so one character is one byte of the file
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ from dataclasses import dataclass, field
 _COMMENT_OR_STRING = re.compile(
     r"""/\*.*?(?:\*/|\Z)|//[^\n]*|"(?:[^"\\\n]|\\.|\\\n)*"?|'(?:[^'\\\n]|\\.){1,8}'""", re.S
 )
-_DIRECTIVE_START = re.compile(r"(?:\A|\n)[ \t]*#")
+_DIRECTIVE_START = re.compile(r"\n[ \t]*#")
+_FIRST_DIRECTIVE = re.compile(r"[ \t]*#")
 _PAREN_TOKENS = re.compile(r"""[()]|"(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}'|/\*.*?\*/|//[^\n]*""", re.S)
 _DIRECTIVE = re.compile(r"[ \t]*#[ \t]*(\w*)")
 _DEFINE = re.compile(r"(\w+)(\()?")
@@ -332,7 +334,9 @@ def _pass_directives(
     pending_guard: tuple[str, _Frame] | None = None
     first_directive = True
     last_end = -1
-    for m in _DIRECTIVE_START.finditer(text):
+    first = _FIRST_DIRECTIVE.match(text)
+    matches = _DIRECTIVE_START.finditer(text)
+    for m in itertools.chain([first] if first else [], matches):
         start = m.start() + (1 if text[m.start()] == "\n" else 0)
         if start <= last_end or (m.end() - 1) in lexical:
             continue
@@ -822,6 +826,7 @@ _WORDY_TYPE_ARG = re.compile(
     r"([(,])[ \t]*((?:unsigned|signed)[ \t]+(?:char|short|int|long(?:[ \t]+long)?)|long[ \t]+(?:long|int))"
     r"[ \t]*(\**)[ \t]*(?=[,)])"
 )
+_TYPE_ARG_HINT = re.compile(r"[(,][ \t]*(?:struct|union|enum|unsigned|signed|long)[ \t]")
 _EMPTY_LAST_ARG = re.compile(r",[ \t]*\)")
 
 
@@ -844,14 +849,17 @@ def _odd_arguments(text: str, skip: _Skip, blanker: _Blanker, replace: list[tupl
             continue
         replace.append((start, "(int)" + " " * (p - start - 5) + "{"))
         replace.append((close - 1, "}"))
-    for m in _TYPE_ARG.finditer(text):
-        if skip(m.start()) or (m.group(1) == "(" and not _after_identifier(text, m.start())):
+    for pre in _TYPE_ARG_HINT.finditer(text):
+        m = _TYPE_ARG.match(text, pre.start())
+        if m is not None:
+            if skip(m.start()) or (m.group(1) == "(" and not _after_identifier(text, m.start())):
+                continue
+            blanker.blank(m.start(3), m.end(3))
+            if m.group(5):
+                blanker.blank(m.start(5), m.end(5))
             continue
-        blanker.blank(m.start(3), m.end(3))
-        if m.group(5):
-            blanker.blank(m.start(5), m.end(5))
-    for m in _WORDY_TYPE_ARG.finditer(text):
-        if skip(m.start()) or (m.group(1) == "(" and not _after_identifier(text, m.start())):
+        m = _WORDY_TYPE_ARG.match(text, pre.start())
+        if m is None or skip(m.start()) or (m.group(1) == "(" and not _after_identifier(text, m.start())):
             continue
         word = m.group(2)
         replace.append((m.start(2), re.sub(r"[ \t]+", "_", word)))
