@@ -10,7 +10,7 @@ import os
 import re
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -133,35 +133,41 @@ def extract_file(root: str, rel: str, vocab: Vocabulary, pattern: re.Pattern[str
     return facts, data
 
 
-def _text_of(data: bytes) -> callable:  # type: ignore[valid-type]
-    def text(span: Span) -> str:
-        return data[span.start : span.end].decode("latin-1")
+class _LazyText:
+    """The bytes of one file, read when a rule first needs text (a fix's original)."""
 
-    return text
+    def __init__(self, root: str, rel: str, data: bytes | None = None) -> None:
+        self.root, self.rel, self.data = root, rel, data
+
+    def __call__(self, span: Span) -> str:
+        if self.data is None:
+            self.data = discover.read_source(self.root, self.rel).data or b""
+        return self.data[span.start : span.end].decode("latin-1")
 
 
-# -- worker side ----------------------------------------------------------------------------
+# -- worker side: read and parse, return facts ------------------------------------------
 
 _W: dict[str, object] = {}
 
 
-def _init_worker(
-    root: str, in_tree: bool, arch: str, vocab: Vocabulary, rule_ids: list[str], debug: bool, userspace: set[str]
-) -> None:
-    rules = [r for r in select_rules(rule_ids, None) if r.needs == "file"] if rule_ids else []
-    _W.update(
-        root=root,
-        in_tree=in_tree,
-        arch=arch,
-        vocab=vocab,
-        pattern=vocab.pattern(),
-        rules=rules,
-        debug=debug,
-        userspace=userspace,
-    )
+def _init_worker(root: str, vocab: Vocabulary) -> None:
+    _W.update(root=root, vocab=vocab, pattern=vocab.pattern())
 
 
-def _table_provider(root: str, in_tree: bool, arch: str, rel: str):  # type: ignore[no-untyped-def]
+def _extract_chunk(rels: list[str]) -> list[FileFacts]:
+    root = str(_W["root"])
+    vocab = _W["vocab"]
+    pattern = _W["pattern"]
+    assert isinstance(vocab, Vocabulary) and isinstance(pattern, re.Pattern)
+    return [extract_file(root, rel, vocab, pattern)[0] for rel in rels]
+
+
+def _chunks(items: list[str], n: int) -> list[list[str]]:
+    size = max(1, min(32, len(items) // (n * 8) or 1))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _table_provider(root: str, in_tree: bool, arch: str, rel: str) -> Callable[[], SectionTable]:
     m = _ARCH_DIR.match(rel)
     file_arch = m.group(1) if m and in_tree else arch
 
@@ -176,85 +182,88 @@ def _table_provider(root: str, in_tree: bool, arch: str, rel: str):  # type: ign
     return provide
 
 
-def lint_file(rel: str) -> tuple[FileFacts, list[Finding]]:
-    root = str(_W["root"])
-    in_tree = bool(_W["in_tree"])
-    vocab = _W["vocab"]
-    assert isinstance(vocab, Vocabulary)
-    pattern = _W["pattern"]
-    assert isinstance(pattern, re.Pattern)
-    rules = _W["rules"]
-    assert isinstance(rules, list)
-    facts, data = extract_file(root, rel, vocab, pattern)
-    userspace = _W["userspace"]
-    assert isinstance(userspace, set)
-    ctx = FileContext(
-        facts, _table_provider(root, in_tree, str(_W["arch"]), rel), _text_of(data), userspace=rel in userspace
-    )
+def _names(v: Vocabulary) -> frozenset[str]:
+    return v.blank | v.calls | v.dsl | v.pair | v.syscall | frozenset(n for n, _ in v.typearg)
+
+
+def _extract_all(opts: Options, root: str, in_tree: bool) -> tuple[list[str], list[FileFacts], SectionTable]:
+    """Parse every file; with several jobs the workers start on the scope's folders while
+    this process derives the tree's section table (which adds the section headers)."""
+    whole = in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
+    jobs = max(1, opts.jobs)
+    if not whole:
+        _, _, files = resolve_inputs(opts)
+    else:
+        files = discover.scope_files(root, opts.scope)
+    if jobs == 1 or len(files) < 32:
+        table = table_for(root if in_tree else None, opts.arch)
+        if whole and opts.scope == "default":
+            files = sorted(set(files) | set(discover.scope_files(root, opts.scope, table.section_headers)))
+        vocab = vocabulary_for(table)
+        pattern = vocab.pattern()
+        return files, [extract_file(root, rel, vocab, pattern)[0] for rel in files], table
+    early_vocab = vocabulary_for(table_for(None, opts.arch))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(root, early_vocab)) as pool:
+        futures = [pool.submit(_extract_chunk, c) for c in _chunks(files, jobs)]
+        table = table_for(root if in_tree else None, opts.arch)
+        if whole and opts.scope == "default":
+            more = sorted(set(discover.scope_files(root, opts.scope, table.section_headers)) - set(files))
+            futures += [pool.submit(_extract_chunk, c) for c in _chunks(more, jobs)]
+            files = files + more
+        facts = [f for fut in futures for f in fut.result()]
+    # Names this tree defines that the workers' vocabulary lacked: parse those files again.
+    vocab = vocabulary_for(table)
+    missing = _names(vocab) - _names(early_vocab)
+    if missing:
+        probe = re.compile(rb"(?<![\w$])(?:" + b"|".join(re.escape(n.encode()) for n in sorted(missing)) + rb")(?![\w$])")
+        pattern = vocab.pattern()
+        for i, f in enumerate(facts):
+            got = discover.read_source(root, f.path).data
+            if got and probe.search(got):
+                facts[i] = extract_file(root, f.path, vocab, pattern)[0]
+    order = {rel: i for i, rel in enumerate(sorted(files))}
+    facts.sort(key=lambda f: order.get(f.path, 0))
+    return sorted(files), facts, table
+
+
+def _run_rules(
+    opts: Options, root: str, in_tree: bool, facts: list[FileFacts], rules: list[Rule]
+) -> list[Finding]:
+    file_rules = [r for r in rules if r.needs == "file"]
+    userspace = discover.userspace_files(root, [f.path for f in facts]) if in_tree else set()
     findings: list[Finding] = []
-    for r in rules:
-        assert isinstance(r, Rule)
-        ctx.rule = r
-        try:
-            findings.extend(r.func(ctx))
-        except Exception as exc:  # a rule bug must not end the run: report it and go on
-            cause = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            if _W.get("debug"):
-                cause = traceback.format_exc()
-            facts = replace(facts, diagnostics=facts.diagnostics + (Diagnostic(f"internal error in {r.id}: {cause}"),))
-    return facts, findings
+    hv901 = next((r for r in rules if r.id == "HV901"), None)
+    for i, f in enumerate(facts):
+        ctx = FileContext(
+            f, _table_provider(root, in_tree, opts.arch, f.path), _LazyText(root, f.path), userspace=f.path in userspace
+        )
+        crashed: list[Diagnostic] = []
+        for r in file_rules:
+            ctx.rule = r
+            try:
+                findings.extend(r.func(ctx))
+            except Exception as exc:  # a rule bug must not end the run: report it and go on
+                cause = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                if opts.debug:
+                    cause = traceback.format_exc()
+                crashed.append(Diagnostic(f"internal error in {r.id}: {cause}"))
+        if crashed:
+            facts[i] = replace(f, diagnostics=f.diagnostics + tuple(crashed))
+            if hv901 is not None:
+                findings.extend(
+                    Finding(hv901.id, hv901.name, hv901.severity, f.path, _FILE_START, d.message) for d in crashed
+                )
+    return findings
 
 
-def _lint_chunk(rels: list[str]) -> list[tuple[FileFacts, list[Finding]]]:
-    return [lint_file(rel) for rel in rels]
-
-
-def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
-    size = max(1, min(64, len(items) // (n * 8) or 1))
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+_FILE_START = Span(1, 1, 1, 1, 0, 0)
 
 
 def run(opts: Options) -> RunResult:
     t0 = time.perf_counter()
-    root, in_tree, files = resolve_inputs(opts)
+    root, in_tree = find_tree(opts)
     rules = select_rules(opts.select, opts.ignore)
-    table = table_for(root if in_tree else None, opts.arch)
-    vocab = vocabulary_for(table)
-    rule_ids = [r.id for r in rules]
-    userspace = discover.userspace_files(root, files) if in_tree else set()
-    results: list[tuple[FileFacts, list[Finding]]] = []
-    jobs = max(1, opts.jobs)
-    if jobs == 1 or len(files) < 32:
-        _init_worker(root, in_tree, opts.arch, vocab, rule_ids, opts.debug, userspace)
-        results = [lint_file(rel) for rel in files]
-    else:
-        with ProcessPoolExecutor(
-            max_workers=jobs,
-            initializer=_init_worker,
-            initargs=(root, in_tree, opts.arch, vocab, rule_ids, opts.debug, userspace),
-        ) as pool:
-            for chunk in pool.map(_lint_chunk, _chunks(files, jobs)):
-                results.extend(chunk)
-    facts = [f for f, _ in results]
-    findings: list[Finding] = []
-    for f, fs in results:
-        findings.extend(fs)
-        if "HV901" in rule_ids:
-            # Diagnostics added after the rules ran (a crashed rule) still need reporting.
-            reported = {x.message for x in fs if x.rule == "HV901"}
-            hv901 = next(r for r in rules if r.id == "HV901")
-            for d in f.diagnostics:
-                if d.message not in reported:
-                    findings.append(
-                        Finding(
-                            hv901.id,
-                            hv901.name,
-                            hv901.severity,
-                            f.path,
-                            d.span or Span(1, 1, 1, 1, 0, 0),
-                            d.message,
-                        )
-                    )
+    files, facts, table = _extract_all(opts, root, in_tree)
+    findings = _run_rules(opts, root, in_tree, facts, rules)
     findings.sort(key=Finding.sort_key)
     return RunResult(root, in_tree, files, findings, facts, time.perf_counter() - t0, table)
