@@ -215,7 +215,9 @@ def _extract_all(opts: Options, root: str, in_tree: bool) -> tuple[list[str], li
     vocab = vocabulary_for(table)
     missing = _names(vocab) - _names(early_vocab)
     if missing:
-        probe = re.compile(rb"(?<![\w$])(?:" + b"|".join(re.escape(n.encode()) for n in sorted(missing)) + rb")(?![\w$])")
+        probe = re.compile(
+            rb"(?<![\w$])(?:" + b"|".join(re.escape(n.encode()) for n in sorted(missing)) + rb")(?![\w$])"
+        )
         pattern = vocab.pattern()
         for i, f in enumerate(facts):
             got = discover.read_source(root, f.path).data
@@ -226,9 +228,7 @@ def _extract_all(opts: Options, root: str, in_tree: bool) -> tuple[list[str], li
     return sorted(files), facts, table
 
 
-def _run_rules(
-    opts: Options, root: str, in_tree: bool, facts: list[FileFacts], rules: list[Rule]
-) -> list[Finding]:
+def _run_rules(opts: Options, root: str, in_tree: bool, facts: list[FileFacts], rules: list[Rule]) -> list[Finding]:
     file_rules = [r for r in rules if r.needs == "file"]
     userspace = discover.userspace_files(root, [f.path for f in facts]) if in_tree else set()
     findings: list[Finding] = []

@@ -102,7 +102,10 @@ class Prepared:
     defines: list[RawDefine] = field(default_factory=list)
     unbalanced: list[int] = field(default_factory=list)  # offsets of annotations left as is
     conditionals: list[int] = field(default_factory=list)  # offsets of #if/#else/#endif lines
-    dead: list[tuple[int, int]] = field(default_factory=list)  # branches left out (first_branch)
+    dead: list[tuple[int, int]] = field(default_factory=list)  # branches left out (one_branch)
+    # Each conditional: (#if line start, #if line end, first #else/#elif start or -1, #endif start, is `#if 0`)
+    branches: list[tuple[int, int, int, int, bool]] = field(default_factory=list)
+    conditional_lines: list[tuple[int, int]] = field(default_factory=list)
     comments: list[tuple[int, int]] = field(default_factory=list)
 
     def without_comments(self, original: str) -> str:
@@ -247,7 +250,9 @@ class _Frame:
     not_config: bool
     asm: bool | None  # True: assembly-only branch now; False: C-only branch now
     asm_from: int = -1  # start of the assembly-only region being blanked
-    dead_from: int = -1  # start of the branch the one-branch retry leaves out
+    if_start: int = -1
+    if_end: int = -1
+    else_start: int = -1  # the first #else/#elif, or -1
     if0: bool = False
 
 
@@ -275,13 +280,9 @@ def prepare(
     pattern: re.Pattern[str] | None = None,
     *,
     directives_only: bool = False,
-    first_branch: bool = False,
 ) -> Prepared:
     """Scan `text` (Latin-1 decoded) and return the blanked text plus what was found.
-    `directives_only` collects the `#define`s and stops there (the text is left as is).
-    `first_branch` keeps one branch of each conditional (the first; the `#else` of `#if 0`)
-    and blanks the others with the directives: the fallback for files whose conditionals
-    split a statement or an initializer in a way tree-sitter cannot parse."""
+    `directives_only` collects the `#define`s and stops there (the text is left as is)."""
     pat = pattern or vocab.pattern()
     blanker = _Blanker(text)
     replace: list[tuple[int, str]] = []
@@ -300,15 +301,11 @@ def prepare(
         lexical_strings = [(s, e) for s, e in spans if text[s] == '"']
         blanker.chars.extend(result.comments)
 
-    directives, asm_regions = _pass_directives(text, lexical, blanker, result, vocab, first_branch)
+    directives, asm_regions = _pass_directives(text, lexical, blanker, result, vocab)
     if directives_only:
         return result
 
-    dead = _Ranges()
-    for a, b in sorted(result.dead):
-        if not dead.ends or a >= dead.ends[-1]:
-            dead.add(a, b)
-    skip = _Skip(lexical, directives, asm_regions, dead)
+    skip = _Skip(lexical, directives, asm_regions)
     _pass_vocabulary(text, vocab, pat, skip, blanker, replace, result)
     _iterators(text, skip, blanker, replace)
     _asm_statements(text, skip, blanker, replace)
@@ -322,7 +319,7 @@ def prepare(
 
 
 def _pass_directives(
-    text: str, lexical: _Ranges, blanker: _Blanker, result: Prepared, vocab: Vocabulary, first_branch: bool
+    text: str, lexical: _Ranges, blanker: _Blanker, result: Prepared, vocab: Vocabulary
 ) -> tuple[_Ranges, _Ranges]:
     """Preprocessor directives, conditional nesting, assembly-only regions; `#define`s are
     collected into `result`.  Returns the directive lines and the assembly regions."""
@@ -362,10 +359,8 @@ def _pass_directives(
                 cond = f"defined({cond})"
             elif directive == "ifndef":
                 cond = f"!defined({cond})"
-            frame = _Frame(cond, asm is not None, asm)
-            if first_branch and _strip_comments(rest).strip() == "0":
-                frame.dead_from = end  # `#if 0`: the branch kept is the #else one
-                frame.if0 = True
+            frame = _Frame(cond, asm is not None, asm, if_start=start, if_end=end)
+            frame.if0 = _strip_comments(rest).strip() == "0"
             pending_guard = (
                 (_strip_comments(rest).strip(), frame) if directive == "ifndef" and first_directive else None
             )
@@ -386,14 +381,9 @@ def _pass_directives(
                 frame.asm_from = end
             frame.asm = None if directive == "elif" else frame.asm
             frame.cond = f"!({frame.cond})"
-            if first_branch:
-                if frame.if0:
-                    blanker.blank(frame.dead_from, start)
-                    result.dead.append((frame.dead_from, start))
-                    frame.dead_from = -1
-                    frame.if0 = False
-                elif frame.dead_from == -1:
-                    frame.dead_from = start
+            if frame.else_start == -1:
+                frame.else_start = start
+            result.conditional_lines.append((start, end))
             pending_guard = None
         elif directive == "endif" and stack:
             result.conditionals.append(start)
@@ -402,16 +392,16 @@ def _pass_directives(
                 blanker.blank(frame.asm_from, start)
                 asm_regions.add(frame.asm_from, start)
                 asm_from = _outer_asm(stack)
-            if frame.dead_from != -1:
-                blanker.blank(frame.dead_from, start)
-                result.dead.append((frame.dead_from, start))
+            result.branches.append((frame.if_start, frame.if_end, frame.else_start, start, frame.if0))
+            result.conditional_lines.append((frame.if_start, frame.if_end))
+            result.conditional_lines.append((start, end))
             pending_guard = None
         else:
             pending_guard = None
         first_directive = False
         # The directive itself is not C: blank it so tree-sitter sees plain code, except
         # conditionals, which tree-sitter-c models as preproc nodes.
-        if first_branch or directive not in ("if", "ifdef", "ifndef", "elif", "else", "endif"):
+        if directive not in ("if", "ifdef", "ifndef", "elif", "else", "endif"):
             blanker.blank(start, end)
     for frame in stack:  # unterminated #if: blank a dangling assembly region to the end
         if frame.asm_from != -1:
@@ -530,6 +520,34 @@ def _pass_vocabulary(
                     for i in range(1, len(parts) - 1, 2):
                         replace.append((parts[i][1], " "))
                 pos = p + 1
+
+
+def one_branch(prepared: Prepared) -> Prepared:
+    """The prepared text with one branch of each conditional kept (the first; the `#else` of
+    an `#if 0`) and the conditional directives blanked: the fallback for files whose
+    conditionals split a statement or an initializer in a way tree-sitter cannot parse.
+    Annotations in the branches left out are dropped here (`dead` says where they were)."""
+    dead: list[tuple[int, int]] = []
+    for _if_start, if_end, else_start, endif, if0 in prepared.branches:
+        if if0:
+            dead.append((if_end, else_start if else_start != -1 else endif))
+        elif else_start != -1:
+            dead.append((else_start, endif))
+    b = _Blanker(prepared.text)
+    b.chars.extend(dead)
+    b.chars.extend(prepared.conditional_lines)
+    inside = _Ranges()
+    for a, e in sorted(dead):
+        if not inside.ends or a >= inside.ends[-1]:
+            inside.add(a, e)
+    return Prepared(
+        b.build([]),
+        annotations=[r for r in prepared.annotations if r.in_macro is not None or r.start not in inside],
+        defines=prepared.defines,
+        unbalanced=prepared.unbalanced,
+        dead=dead,
+        comments=prepared.comments,
+    )
 
 
 class _Skip:

@@ -27,7 +27,7 @@ from hvlint.facts import (
     Ref,
     Span,
 )
-from hvlint.frontend.prepare import Prepared, RawAnnotation, Vocabulary, prepare, split_top_level
+from hvlint.frontend.prepare import Prepared, RawAnnotation, Vocabulary, one_branch, prepare, split_top_level
 
 _CONTAINERS = frozenset(
     {
@@ -433,7 +433,7 @@ def extract_c(
     full: tuple[Prepared, tree_sitter.Tree] | None = None
     if tree.root_node.has_error and _errors_near(tree.root_node, prepared.conditionals, text):
         # Conditionals that split a statement: retry with one branch of each, keep the better.
-        alt = prepare(text, vocab, pattern, first_branch=True)
+        alt = one_branch(prepared)
         alt_tree = parser.parse(alt.text.encode("latin-1"))
         if _error_weight(alt_tree.root_node) < _error_weight(tree.root_node):
             full = (prepared, tree)
