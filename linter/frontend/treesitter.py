@@ -82,6 +82,16 @@ class _Lines:
         return Span(l1 + 1, start - starts[l1] + 1, l2 + 1, last - starts[l2] + 1, start, end)
 
 
+def _node_span(node: tree_sitter.Node, lines: _Lines) -> Span:
+    """A node's span from the points tree-sitter already computed (byte columns)."""
+    sr, sc = node.start_point
+    er, ec = node.end_point
+    start, end = node.start_byte, node.end_byte
+    if ec == 0 and end > start:
+        return lines.span(start, end)
+    return Span(sr + 1, sc + 1, er + 1, max(ec, 1), start, end)
+
+
 def literal_section(expr: str) -> str | None:
     """`".init" ".data"` -> `.init.data`; None unless the text is string literals only."""
     rest = _STRING_LIT.sub("", expr)
@@ -307,8 +317,8 @@ class _Extractor:
             decl = Decl(
                 name=name,
                 kind=kind,
-                span=self.lines.span(node.start_byte, node.end_byte),
-                name_span=self.lines.span(ident.start_byte, ident.end_byte),
+                span=_node_span(node, self.lines),
+                name_span=_node_span(ident, self.lines),
                 is_definition=is_def or (kind == "object" and storage != "extern") or has_init,
                 storage=storage,
                 is_const=kind == "object" and const,
