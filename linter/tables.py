@@ -535,6 +535,13 @@ def vocabulary_for(table: SectionTable) -> Vocabulary:
     calls = base.calls | ({table.section_macro} if table.section_macro else frozenset())
     calls |= frozenset(m for m, takes in table.attr_macros.values() if takes)
     blank = base.blank | extra | frozenset(m for m, takes in table.attr_macros.values() if not takes)
+    sections = frozenset(table.entries) | ({table.section_macro} if table.section_macro else frozenset())
     return Vocabulary(
-        blank=blank - calls, calls=calls, dsl=base.dsl, pair=base.pair, syscall=base.syscall, typearg=base.typearg
+        blank=blank - calls,
+        calls=calls,
+        dsl=base.dsl,
+        pair=base.pair,
+        syscall=base.syscall,
+        typearg=base.typearg,
+        sections=sections,
     )

@@ -180,3 +180,29 @@ def test_include_guard_and_ifndef_default_are_not_conditions() -> None:
     conds = {m.name: m.conditions for m in f.macros}
     assert conds["__read_mostly"] == ()
     assert conds["A"] == ("defined(CONFIG_A)",)
+
+
+@pytest.mark.parametrize(
+    ("src", "name", "kind", "const"),
+    [
+        # tree-sitter cannot place these (an unknown macro next to the declarator): the
+        # token scan of the statement finds the declaration the annotation belongs to
+        ("static int foo __initdata UNKNOWN_ATTR;\n", "foo", "object", False),
+        ("static int UNKNOWN_ATTR foo __initdata = 1;\n", "foo", "object", False),
+        ("struct boot_params __initdata pvh_bootparams EXTRA;\n", "pvh_bootparams", "object", False),
+        ("int x = 1 +;\nstatic const int lim[2] __initdata OOPS(1) = {1, 2};\n", "lim", "object", True),
+        ("int BAD_ATTR __init f(int a) { return a; }\n", "f", "function", False),
+    ],
+)
+def test_token_scan_fallback(src: str, name: str, kind: str, const: bool) -> None:
+    f = facts(src)
+    owned = [d for d in f.decls if d.annotations]
+    assert [(d.name, d.kind, d.is_const) for d in owned] == [(name, kind, const)]
+    assert f.diagnostics == ()
+
+
+def test_macro_arguments_and_unplaceable_annotations() -> None:
+    f = facts('void f(void) { register_nmi_handler(1, cb, 0, "x", __initdata); }\n')
+    assert [d.name for d in f.decls if d.annotations] == [] and f.diagnostics == ()
+    f = facts("__initdata;\n")
+    assert [d.message for d in f.diagnostics] == ["cannot tell which declaration __initdata annotates: not checked"]

@@ -49,6 +49,8 @@ class Vocabulary:
     syscall: frozenset[str] = frozenset()  # `SYSCALL_DEFINEn(name, t, a, ...)`
     # `min_t(type, a, b)`, `container_of(p, type, member)`: name -> index of the type argument
     typearg: tuple[tuple[str, int], ...] = ()
+    # The annotations that place a symbol in a section (the tree's section macros).
+    sections: frozenset[str] = frozenset()
     record_in_defines: frozenset[str] = frozenset({"__attribute__", "__attribute", "__section"})
 
     def pattern(self) -> re.Pattern[str]:

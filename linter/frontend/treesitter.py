@@ -82,6 +82,28 @@ class _Lines:
         return Span(l1 + 1, start - starts[l1] + 1, l2 + 1, last - starts[l2] + 1, start, end)
 
 
+_CAPS_CALL = re.compile(r"\b_*[A-Z][A-Z0-9_]*\s*\([^()]*\)")
+_ALL_CAPS = re.compile(r"_*[A-Z][A-Z0-9_]*")
+
+
+def _depth(text: str, pos: int) -> int:
+    """Parenthesis and bracket nesting at `pos`."""
+    return text.count("(", 0, pos) + text.count("[", 0, pos) - text.count(")", 0, pos) - text.count("]", 0, pos)
+
+
+def _depth0_char(text: str, ch: str) -> int:
+    """Offset of the first `ch` outside parentheses and brackets, or -1."""
+    depth = 0
+    for i, c in enumerate(text):
+        if c == ch and depth == 0:
+            return i
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+    return -1
+
+
 def _node_span(node: tree_sitter.Node, lines: _Lines) -> Span:
     """A node's span from the points tree-sitter already computed (byte columns)."""
     sr, sc = node.start_point
@@ -226,8 +248,11 @@ def _innermost_name(node: tree_sitter.Node) -> tuple[tree_sitter.Node | None, st
 
 
 class _Extractor:
-    def __init__(self, path: str, text: str, prepared: Prepared, tree: tree_sitter.Tree, refs: bool) -> None:
+    def __init__(
+        self, path: str, text: str, prepared: Prepared, tree: tree_sitter.Tree, refs: bool, sections: frozenset[str]
+    ) -> None:
         self.path = path
+        self.sections = sections
         self.want_refs = refs
         self.text = text
         self.ptext = prepared.text
@@ -356,11 +381,69 @@ class _Extractor:
                 out.append(ann)
                 continue
             owner, position = self.owner(root, raw.start, raw.end)
+            if owner is None and position not in ("member", "argument") and self._places(ann):
+                # The tree gave no declaration here: read the statement's tokens instead.
+                owner, position = self.scan_decl(raw.start, raw.end), "declarator"
+                if owner is None:
+                    self.diagnostics.append(
+                        Diagnostic(f"cannot tell which declaration {ann.name} annotates: not checked", ann.span)
+                    )
             if owner is None:
                 out.append(ann)
                 continue
             out.append(replace(ann, owner=owner, position=position))
         return out
+
+    def _places(self, ann: Annotation) -> bool:
+        return ann.name in self.sections or ann.section_expr is not None
+
+    def scan_decl(self, start: int, end: int) -> int | None:
+        """A declaration read from the tokens around an annotation, as checkpatch would: the
+        statement from the previous `;`, `{` or `}` to the next `;`, `{` or `=`."""
+        text = self.ptext
+        s0 = max(text.rfind(";", 0, start), text.rfind("{", 0, start), text.rfind("}", 0, start)) + 1
+        stops = [i for i in (text.find(";", end), text.find("{", end), text.find("=", end)) if i >= 0]
+        e0 = min(stops) if stops else len(text)
+        if e0 - s0 > 4096:
+            return None
+        before = text[s0:start]
+        if before.count("(") > before.count(")"):
+            return None  # inside an argument list: a macro argument, not a declaration
+        # Upper-case macro calls (`OOPS(1)`) are attributes here, not declarators.
+        stmt = _CAPS_CALL.sub(lambda m: " " * len(m.group()), text[s0:e0])
+        words = [(m.group(), m.start()) for m in re.finditer(r"[A-Za-z_]\w*", stmt)]
+        words = [w for w in words if w[0] not in _KEYWORDS and _depth(stmt, w[1]) == 0]
+        if not words:
+            return None
+        paren = _depth0_char(stmt, "(")
+        kind = "function" if paren >= 0 and not re.match(r"\s*\*", stmt[paren + 1 :]) else "object"
+        if kind == "function":
+            words = [w for w in words if w[1] < paren]
+        rel = start - s0
+        after = [w for w in words if w[1] >= rel and not _ALL_CAPS.fullmatch(w[0])]
+        before_words = [w for w in words if w[1] < rel]
+        pick = after or before_words or words
+        if not pick:
+            return None
+        name, off = pick[-1] if not after else after[0]
+        between = stmt[:off]
+        storage = (
+            "static" if re.search(r"\bstatic\b", between) else "extern" if re.search(r"\bextern\b", between) else None
+        )
+        last_star = between.rfind("*")
+        const = bool(re.search(r"\bconst\b", between[last_star + 1 :] if last_star >= 0 else between))
+        decl = Decl(
+            name=name,
+            kind=kind,
+            span=self.lines.span(s0, e0),
+            name_span=self.lines.span(s0 + off, s0 + off + len(name)),
+            is_definition=kind == "object" and storage != "extern",
+            storage=storage,
+            is_const=kind == "object" and const,
+            has_init=e0 < len(text) and text[e0] == "=",
+        )
+        self.decls.append(decl)
+        return len(self.decls) - 1
 
     def owner(self, root: tree_sitter.Node, start: int, end: int) -> tuple[int | None, str]:
         node: tree_sitter.Node | None = root.descendant_for_byte_range(start, end)
@@ -371,7 +454,9 @@ class _Extractor:
                 decl_node = node
                 break
             if t in _STOP_TYPES:
-                return None, ""
+                return None, "member"
+            if t == "argument_list":
+                return None, "argument"  # a macro argument (`register_nmi_handler(..., __initdata)`)
             if t in _CONTAINERS or t == "compound_statement":
                 # Whitespace between items: the annotation leads the next declaration.
                 for child in node.named_children:
@@ -383,6 +468,8 @@ class _Extractor:
             node = node.parent
         if decl_node is None:
             return None, ""
+        if decl_node.has_error:
+            return None, "error"  # the tree is unsure of this declaration: read its tokens
         scope = self.enclosing_function(decl_node)
         idxs = self.add_decl(decl_node, scope)
         if not idxs:
@@ -448,7 +535,7 @@ def extract_c(
         if _error_weight(alt_tree.root_node) < _error_weight(tree.root_node):
             full = (prepared, tree)
             prepared, tree = alt, alt_tree
-    ex = _Extractor(path, text, prepared, tree, refs)
+    ex = _Extractor(path, text, prepared, tree, refs, vocab.sections)
     ex.walk_top()
     lines = ex.lines
     # Attribute arguments are read with the comments blanked (`__section(/* x */ ".init.data")`).
@@ -459,7 +546,7 @@ def extract_c(
     if full is not None:
         # Annotations in the branches the retry left out are read on the full parse, so every
         # configuration's annotations are kept; their declarations come after the others.
-        other = _Extractor(path, text, full[0], full[1], refs)
+        other = _Extractor(path, text, full[0], full[1], refs, vocab.sections)
         dead = [r for r in full[0].annotations if any(a <= r.start < b for a, b in prepared.dead)]
         extra = other.attach([_annotation(r, atext, lines) for r in dead], dead)
         base = len(ex.decls)
