@@ -84,7 +84,15 @@ def base_vocabulary() -> Vocabulary:
         pair=_names(t, "pair", src),
         syscall=_names(t, "syscall", src),
         typearg=_typearg(t, src),
+        blocks=_blocks(t, src),
     )
+
+
+def _blocks(table: dict[str, Any], source: str) -> tuple[tuple[str, str], ...]:
+    value = table.get("blocks", {})
+    if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
+        raise HvlintError(f"{source}: [blocks] must map an opening macro to its closing macro")
+    return tuple(sorted(value.items()))
 
 
 def _typearg(table: dict[str, Any], source: str) -> tuple[tuple[str, int], ...]:
@@ -531,11 +539,13 @@ def table_for(root: str | None, arch: str = "x86") -> SectionTable:
 def vocabulary_for(table: SectionTable) -> Vocabulary:
     """The base vocabulary plus every section macro of the table."""
     base = base_vocabulary()
-    extra = frozenset(n for n in table.entries if n not in base.calls)
+    # Upper-case names (`INIT` in include/linux/decompress/mm.h) are too likely to be
+    # something else in other files to blank everywhere: the table keeps them, the scan not.
+    extra = frozenset(n for n in table.entries if n not in base.calls and not n.isupper())
     calls = base.calls | ({table.section_macro} if table.section_macro else frozenset())
     calls |= frozenset(m for m, takes in table.attr_macros.values() if takes)
     blank = base.blank | extra | frozenset(m for m, takes in table.attr_macros.values() if not takes)
-    sections = frozenset(table.entries) | ({table.section_macro} if table.section_macro else frozenset())
+    sections = extra | ({table.section_macro} if table.section_macro else frozenset())
     return Vocabulary(
         blank=blank - calls,
         calls=calls,
@@ -544,4 +554,5 @@ def vocabulary_for(table: SectionTable) -> Vocabulary:
         syscall=base.syscall,
         typearg=base.typearg,
         sections=sections,
+        blocks=base.blocks,
     )

@@ -206,3 +206,29 @@ def test_macro_arguments_and_unplaceable_annotations() -> None:
     assert [d.name for d in f.decls if d.annotations] == [] and f.diagnostics == ()
     f = facts("__initdata;\n")
     assert [d.message for d in f.diagnostics] == ["cannot tell which declaration __initdata annotates: not checked"]
+
+
+def test_declaration_macros_with_trailing_annotations() -> None:
+    f = facts(
+        "__ETHTOOL_DECLARE_LINK_MODE_MASK(phy_basic_features) __ro_after_init;\n"
+        "DEFINE_SNMP_STAT(struct dccp_mib, dccp_statistics) __read_mostly;\n"
+        "static DECLARE_BITMAP(nmi_ipi_mask, NR_CPUS) __initdata;\n"
+    )
+    assert anns(f, "phy_basic_features") == [("__ro_after_init", "declarator")]
+    assert anns(f, "dccp_statistics") == [("__read_mostly", "declarator")]
+    assert anns(f, "nmi_ipi_mask") == [("__initdata", "declarator")]
+    assert f.diagnostics == ()
+
+
+def test_annotation_names_as_members_are_not_annotations() -> None:
+    f = facts("void f(struct o *opts, struct s *st) { if (opts->noinstr) st->noinstr = opts.noinstr; }\n")
+    assert f.annotations == ()
+
+
+def test_macro_delimited_definitions_are_blanked() -> None:
+    f = facts(
+        'DT_MACHINE_START(ARMADA, "Marvell")\n\t.init_machine = mvebu_dt_init,\nMACHINE_END\n'
+        'static const char * const compat[] __initconst = { "x", NULL };\n'
+    )
+    assert anns(f, "compat") == [("__initconst", "declarator")] and decl(f, "compat").is_const
+    assert f.stats.error_nodes == 0

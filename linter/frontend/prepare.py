@@ -51,6 +51,8 @@ class Vocabulary:
     typearg: tuple[tuple[str, int], ...] = ()
     # The annotations that place a symbol in a section (the tree's section macros).
     sections: frozenset[str] = frozenset()
+    # `DT_MACHINE_START(...) ... MACHINE_END`: opening macro -> closing macro, blanked between
+    blocks: tuple[tuple[str, str], ...] = ()
     record_in_defines: frozenset[str] = frozenset({"__attribute__", "__attribute", "__section"})
 
     def pattern(self) -> re.Pattern[str]:
@@ -316,6 +318,7 @@ def prepare(
     _odd_arguments(text, skip, blanker, replace)
     _string_macros(text, lexical_strings, skip, replace)
     _case_ranges(text, skip, blanker)
+    _blocks(text, vocab.blocks, skip, blanker)
     result.text = blanker.build(replace)
     return result
 
@@ -437,7 +440,7 @@ def _pass_vocabulary(
         start, end = m.span()
         if start < pos:
             continue
-        if start and (text[start - 1].isalnum() or text[start - 1] in "_$."):
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_$." or text[start - 2 : start] == "->"):
             continue
         if end < n and (text[end].isalnum() or text[end] in "_$"):
             continue
@@ -777,6 +780,7 @@ def _asm_operand(text: str, start: int, end: int, blanker: _Blanker, replace: li
 # An upper-case macro anywhere on its line, or a lower-case one at column 0 (file scope).
 _LINE_MACRO = re.compile(r"\n(?:([ \t]*)((?:static[ \t]+)?)((?:__\w+[ \t]+)*)(_*[A-Z][A-Z0-9_]*)|([a-z_]\w*))[ \t]*\(")
 _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
+_DECLARING = re.compile(r"(?:^|_)(?:DECLARE|DEFINE)_")
 
 
 def _line_macros(text: str, skip: _Skip, blanker: _Blanker, replace: list[tuple[int, str]], vocab: Vocabulary) -> None:
@@ -804,11 +808,17 @@ def _line_macros(text: str, skip: _Skip, blanker: _Blanker, replace: list[tuple[
         nxt = text[q] if q < n else ""
         word = re.match(r"[A-Za-z_]\w*", text[q : q + 64])
         annotated = word is not None and (word.group() in vocab.blank or word.group() in vocab.calls)
-        declares = upper and (static or lead or name.startswith(("DECLARE_", "DEFINE_")) or name == "LIST_HEAD")
+        declares = upper and (static or lead or _DECLARING.search(name) is not None or name == "LIST_HEAD")
         if declares and (nxt in ";=," or annotated):
             parts = split_top_level(text, p + 1, close - 1)
             first = text[parts[0][0] : parts[0][1]]
             if not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", first):
+                last = text[parts[-1][0] : parts[-1][1]]
+                if len(parts) == 2 and re.fullmatch(r"\s*[A-Za-z_]\w*\s*", last):
+                    # DEFINE_SNMP_STAT(struct dccp_mib, name) -> `struct dccp_mib  name`
+                    blanker.blank(start, p + 1)
+                    blanker.blank(parts[1][0] - 1, parts[1][0])
+                    blanker.blank(close - 1, close)
                 continue
             if name == "DECLARE_BITMAP" and len(parts) == 2 and p - start == 14:
                 replace.append((start, "unsigned long  "))
@@ -952,6 +962,19 @@ def _string_macros(text: str, strings: list[tuple[int, int]], skip: _Skip, repla
             if after < n and text[after] in '"),;' and not (after < n and text[after] == "("):
                 done.add(k)
                 replace.append((k, '""' + " " * (m.end() - k - 2)))
+
+
+def _blocks(text: str, blocks: tuple[tuple[str, str], ...], skip: _Skip, blanker: _Blanker) -> None:
+    """Macro-delimited object definitions (`DT_MACHINE_START(...) ... MACHINE_END`)."""
+    for opening, closing in blocks:
+        if opening not in text:
+            continue
+        for m in re.finditer(r"(?<![\w$])" + re.escape(opening) + r"\s*\(", text):
+            if skip(m.start()):
+                continue
+            end = re.compile(r"(?<![\w$])" + re.escape(closing) + r"(?![\w$])").search(text, m.end())
+            if end is not None:
+                blanker.blank(m.start(), end.end())
 
 
 _ELLIPSIS = re.compile(r"\.\.\.")

@@ -82,6 +82,7 @@ class _Lines:
         return Span(l1 + 1, start - starts[l1] + 1, l2 + 1, last - starts[l2] + 1, start, end)
 
 
+_INITIALIZER_LINE = re.compile(r"\n[ \t]*\.[A-Za-z_]\w*[ \t]*=")
 _CAPS_CALL = re.compile(r"\b_*[A-Z][A-Z0-9_]*\s*\([^()]*\)")
 _ALL_CAPS = re.compile(r"_*[A-Z][A-Z0-9_]*")
 
@@ -409,6 +410,8 @@ class _Extractor:
         before = text[s0:start]
         if before.count("(") > before.count(")"):
             return None  # inside an argument list: a macro argument, not a declaration
+        if _INITIALIZER_LINE.search(text, s0, e0):
+            return None  # designated initializers of a macro-made object: not one declaration
         # Upper-case macro calls (`OOPS(1)`) are attributes here, not declarators.
         stmt = _CAPS_CALL.sub(lambda m: " " * len(m.group()), text[s0:e0])
         words = [(m.group(), m.start()) for m in re.finditer(r"[A-Za-z_]\w*", stmt)]
