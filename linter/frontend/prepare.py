@@ -790,7 +790,8 @@ def _line_macros(text: str, skip: _Skip, blanker: _Blanker, replace: list[tuple[
     after them (`BUILD_KVM_GPR_ACCESSORS(rax, RAX)`, `build_mmio_read(...)`) blanked."""
     n = len(text)
     known = vocab.blank | vocab.calls | vocab.dsl | vocab.pair | vocab.syscall
-    for m in _LINE_MACRO.finditer(text):
+    first = _LINE_MACRO_AT_START.match(text)
+    for m in itertools.chain([first] if first else [], _LINE_MACRO.finditer(text)):
         if m.group(5) is not None:
             indent, static, lead, name, start = "", "", "", m.group(5), m.start(5)
         else:
