@@ -778,7 +778,9 @@ def _asm_operand(text: str, start: int, end: int, blanker: _Blanker, replace: li
 
 
 # An upper-case macro anywhere on its line, or a lower-case one at column 0 (file scope).
-_LINE_MACRO = re.compile(r"\n(?:([ \t]*)((?:static[ \t]+)?)((?:__\w+[ \t]+)*)(_*[A-Z][A-Z0-9_]*)|([a-z_]\w*))[ \t]*\(")
+_LINE_MACRO_BODY = r"(?:([ \t]*)((?:static[ \t]+)?)((?:__[a-z]\w*[ \t]+)*)(_*[A-Z][A-Z0-9_]*)|([a-z_]\w*))[ \t]*\("
+_LINE_MACRO = re.compile(r"\n" + _LINE_MACRO_BODY)
+_LINE_MACRO_AT_START = re.compile(_LINE_MACRO_BODY)
 _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
 _DECLARING = re.compile(r"(?:^|_)(?:DECLARE|DEFINE)_")
 
