@@ -105,7 +105,8 @@ class Decl:
 class MacroDef:
     """A `#define` as written: name, parameters (None for object-like), body with the line
     continuations folded, and the preprocessor conditions it stands under (include guards and
-    `#ifndef NAME` defaults removed)."""
+    `#ifndef NAME` defaults removed).  A file's facts keep the macros whose body holds an
+    annotation."""
 
     name: str
     params: tuple[str, ...] | None

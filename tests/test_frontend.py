@@ -174,10 +174,12 @@ def test_refs_are_scanned_on_request() -> None:
 
 
 def test_include_guard_and_ifndef_default_are_not_conditions() -> None:
-    f = facts(
-        "#ifndef _X_H\n#define _X_H\n#ifndef __read_mostly\n#define __read_mostly\n#endif\n#ifdef CONFIG_A\n#define A 1\n#endif\n#endif\n"
+    p = prepare(
+        "#ifndef _X_H\n#define _X_H\n#ifndef __read_mostly\n#define __read_mostly\n#endif\n"
+        "#ifdef CONFIG_A\n#define A 1\n#endif\n#endif\n",
+        VOCAB,
     )
-    conds = {m.name: m.conditions for m in f.macros}
+    conds = {d.name: d.conditions for d in p.defines}
     assert conds["__read_mostly"] == ()
     assert conds["A"] == ("defined(CONFIG_A)",)
 

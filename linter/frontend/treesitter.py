@@ -563,8 +563,13 @@ def extract_c(
         if a.owner is not None:
             by_owner.setdefault(a.owner, []).append(i)
     decls = [d if i not in by_owner else replace(d, annotations=tuple(by_owner[i])) for i, d in enumerate(ex.decls)]
+    # Only the macros that hold an annotation are kept (the rules ask what such a macro is);
+    # the section table reads headers' macros on its own.
+    holders = {a.in_macro for a in anns if a.in_macro is not None}
     macros = tuple(
-        MacroDef(d.name, d.params, d.body, lines.span(d.start, d.end), d.conditions) for d in prepared.defines
+        MacroDef(d.name, d.params, d.body, lines.span(d.start, d.end), d.conditions)
+        for d in prepared.defines
+        if d.name in holders
     )
     diagnostics = list(ex.diagnostics)
     for off in prepared.unbalanced:
