@@ -38,7 +38,9 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.name
+        """The docstring's first paragraph, on one line."""
+        first = _dedent(self.doc).split("\n\n", 1)[0]
+        return " ".join(first.split()) or self.name
 
     def section(self, title: str) -> str:
         """The text under `## title` in the rule's docstring."""

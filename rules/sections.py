@@ -212,8 +212,13 @@ def init_annotation_misplaced(ctx: FileContext) -> Iterator[Finding]:
     that is not const, function annotations (`__init`, `__exit`, `__ref`) on data and data
     annotations on functions, and an annotation written between `struct` and its tag or
     after a struct body's closing brace, where GCC applies it to the type and ignores it for
-    the object.  Constness is that of the object itself: `const char *names[] __initdata`
-    is an array of writable pointers and is right.
+    the object.  Constness is that of the object itself (typedefs of the same file
+    included): `const char *names[] __initdata` is an array of writable pointers and is
+    right, `const char * const names[] __initdata` is not.
+
+    Not reported: `static int __initdata x;` or `static __initdata int x;`.  checkpatch.pl
+    warns about these (MISPLACED_INIT) as a matter of style, but GCC applies the attribute to
+    the declaration all the same, so the object does land in `.init.data`.
 
     ## Why it matters
     A const object in `.init.data` makes GCC fail with a section type conflict as soon as
