@@ -32,27 +32,13 @@ _HINT = re.compile(
     rb"section|__init|__exit|__ref|__mem|aligned|__head|noinstr|__cpuidle|__sched|__read_mostly"
     rb"|__ro_after|__nosave|_entry|__lockfunc|__kprobes|__attribute"
 )
-_DEFINE_AT = re.compile(rb"#[ \t]*define[ \t]")
+# A `#define` with its continuation lines (a backslash escapes the next character).
+_DEFINE_LINES = re.compile(rb"#[ \t]*define[ \t][^\n\\]*(?:\\[\s\S][^\n\\]*)*")
 
 
 def _has_relevant_define(data: bytes) -> bool:
     """Whether a `#define` of the file mentions a hint word in its (continued) body."""
-    if not _HINT.search(data):
-        return False
-    for m in _DEFINE_AT.finditer(data):
-        start = end = m.end()
-        while True:
-            end = data.find(b"\n", end)
-            if end < 0:
-                end = len(data)
-                break
-            if data[end - 1 : end] == b"\\" or data[end - 2 : end] == b"\\\r":
-                end += 1
-                continue
-            break
-        if _HINT.search(data, start, end):
-            return True
-    return False
+    return _HINT.search(b"\n".join(_DEFINE_LINES.findall(data))) is not None
 
 
 _SECTION_IN_BODY = re.compile(r"\b(?:__)?section(?:__)?\s*\(")
