@@ -345,6 +345,11 @@ def _pass_directives(
         end = _pp_end(text, start)
         last_end = end
         directives.add(start, end)
+        if text.startswith("include", m.end()):  # the commonest directive: nothing to track
+            blanker.chars.append((start, end))
+            first_directive = False
+            pending_guard = None
+            continue
         line = text[start:end]
         d = _DIRECTIVE.match(line)
         directive = d.group(1) if d else ""
