@@ -70,12 +70,15 @@ class Annotation:
 
 @dataclass(frozen=True, slots=True)
 class Ref:
-    """An identifier a function body or initializer names: `kind` is "call" when it is
-    followed by `(`, else "ref"; `line` is its first occurrence."""
+    """A symbol a function body, an initializer or an assembly symbol names: `kind` is
+    "call" (C `f(...)`, asm `call f`), "jump" (asm `jmp f`, `jz f`, ...) or "ref" (any other
+    use: address taken, `lea f(%rip)`, `.quad f`); `line` is its first occurrence.
+    `cond` is the preprocessor condition the first occurrence stands under, when known."""
 
     name: str
     line: int
     kind: str
+    cond: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,9 @@ class Decl:
     has_init: bool = False
     scope: str | None = None
     annotations: tuple[int, ...] = ()
+    # The section the source itself puts the symbol in (assembly: `.section`, `__INIT`,
+    # `__HEAD`...); C leaves it None and the model derives it from the annotations.
+    section: str | None = None
     calls: tuple[Ref, ...] = ()
     refs: tuple[Ref, ...] = ()
 
