@@ -71,8 +71,10 @@ class Annotation:
 @dataclass(frozen=True, slots=True)
 class Ref:
     """A symbol a function body, an initializer or an assembly symbol names: `kind` is
-    "call" (C `f(...)`, asm `call f`), "jump" (asm `jmp f`, `jz f`, ...) or "ref" (any other
-    use: address taken, `lea f(%rip)`, `.quad f`); `line` is its first occurrence.
+    "call" (C `f(...)`, asm `call f`), "jump" (asm `jmp f`, `jz f`, ...), "ref" (any other
+    use: address taken, `lea f(%rip)`, `.quad f`) or "member-call" (a call through a struct
+    member, `x86_init.hyper.init_platform()`, `PVOP_VCALL0(cpu.io_delay)`: `name` is the
+    member; `static_call(key)(...)` gives `static_call:key`); `line` is its first occurrence.
     `cond` is the preprocessor condition the first occurrence stands under, when known."""
 
     name: str
@@ -105,6 +107,19 @@ class Decl:
     section: str | None = None
     calls: tuple[Ref, ...] = ()
     refs: tuple[Ref, ...] = ()
+    # (member, function) for `.member = function` in an initializer and `x->member = &function`
+    # in a body (and `static_call_update(key, function)` as ("static_call:key", function)).
+    assigns: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """A macro invoked at file scope as a statement (`early_initcall(fn);`,
+    `EXPORT_SYMBOL_GPL(fn);`, `DEFINE_STATIC_CALL(key, fn);`), with its arguments as written."""
+
+    name: str
+    args: tuple[str, ...]
+    line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +163,7 @@ class FileFacts:
     decls: tuple[Decl, ...] = ()
     annotations: tuple[Annotation, ...] = ()
     macros: tuple[MacroDef, ...] = ()
+    invocations: tuple[Invocation, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     stats: ParseStats = field(default_factory=ParseStats)
 

@@ -111,6 +111,8 @@ class Prepared:
     branches: list[tuple[int, int, int, int, bool]] = field(default_factory=list)
     conditional_lines: list[tuple[int, int]] = field(default_factory=list)
     comments: list[tuple[int, int]] = field(default_factory=list)
+    # File-scope macro statements: (name, offset, arguments as written)
+    invocations: list[tuple[str, int, tuple[str, ...]]] = field(default_factory=list)
 
     def without_comments(self, original: str) -> str:
         """The original text with only its comments blanked (same length)."""
@@ -313,7 +315,7 @@ def prepare(
     _pass_vocabulary(text, vocab, pat, skip, blanker, replace, result)
     _iterators(text, skip, blanker, replace)
     _asm_statements(text, skip, blanker, replace)
-    _line_macros(text, skip, blanker, replace, vocab)
+    _line_macros(text, skip, blanker, replace, vocab, result.invocations)
     _macro_dot_blocks(text, skip, blanker)
     _odd_arguments(text, skip, blanker, replace)
     _string_macros(text, lexical_strings, skip, replace)
@@ -790,7 +792,14 @@ _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
 _DECLARING = re.compile(r"(?:^|_)(?:DECLARE|DEFINE)_")
 
 
-def _line_macros(text: str, skip: _Skip, blanker: _Blanker, replace: list[tuple[int, str]], vocab: Vocabulary) -> None:
+def _line_macros(
+    text: str,
+    skip: _Skip,
+    blanker: _Blanker,
+    replace: list[tuple[int, str]],
+    vocab: Vocabulary,
+    invocations: list[tuple[str, int, tuple[str, ...]]],
+) -> None:
     """Macro invocations at the start of a line that stand for declarations or code:
     `DECLARE_WORK(name, fn);` -> `DECLARE_WORK name          ;` (a declaration of `name`),
     `DECLARE_BITMAP(mask, N)` -> `unsigned long  mask[ N]`, and code generators with no `;`
@@ -816,6 +825,9 @@ def _line_macros(text: str, skip: _Skip, blanker: _Blanker, replace: list[tuple[
         nxt = text[q] if q < n else ""
         word = re.match(r"[A-Za-z_]\w*", text[q : q + 64])
         annotated = word is not None and (word.group() in vocab.blank or word.group() in vocab.calls)
+        if nxt == ";" and not indent:
+            args = tuple(" ".join(text[a:b].split()) for a, b in split_top_level(text, p + 1, close - 1))
+            invocations.append((name, start, args))
         declares = upper and (static or lead or _DECLARING.search(name) is not None or name == "LIST_HEAD")
         if declares and (nxt in ";=," or annotated):
             parts = split_top_level(text, p + 1, close - 1)

@@ -22,6 +22,7 @@ from hvlint.facts import (
     Decl,
     Diagnostic,
     FileFacts,
+    Invocation,
     MacroDef,
     ParseStats,
     Ref,
@@ -51,8 +52,17 @@ _KEYWORDS = frozenset(
     "double _Bool bool restrict __restrict __restrict__ typedef __extension__ __builtin_offsetof "
     "offsetof OFFSETOF __label__ true false NULL".split()
 )
-_IDENT = re.compile(
-    r"""("(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}')|(?<![\w$])(?<!->)(?<!\.)([A-Za-z_]\w*)(\s*\()?"""
+# What a body or an initializer names.  Strings and numbers are stepped over; `.m`/`->m`
+# is a member (a call through it, or `.m = fn` / `->m = &fn`); PVOP_*CALL*(ops.member) and
+# static_call(key)(...) are calls through ops; static_call_update(key, fn) assigns one.
+_REFS = re.compile(
+    r"""(?P<str>"(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}')"""
+    r"""|(?P<mtail>(?:\.|->)\s*(?P<mname>[A-Za-z_]\w*)\s*(?:(?P<mcall>\)?\s*\()"""
+    r"""|=\s*&?\s*(?P<mval>[A-Za-z_]\w*)\s*(?=[;,}])(?!\s*\())?)"""
+    r"""|(?P<pvtail>(?:PVOP_\w*CALL\w*\s*\(\s*(?P<pvmem>[\w.]+))|(?:static_call\s*\(\s*(?P<sckey>\w+)\s*\)\s*\())"""
+    r"""|(?P<sutail>static_call_update\s*\(\s*(?P<sukey>\w+)\s*,\s*&?\s*(?P<sufn>\w+))"""
+    r"""|(?P<num>\d\w*)"""
+    r"""|(?P<name>[A-Za-z_]\w*)(?P<paren>\s*\()?"""
 )
 _NEWLINE = re.compile("\n")
 _WS = r"(?:\s|\\\r?\n)*"
@@ -332,14 +342,15 @@ class _Extractor:
                     kind = "function"
             calls: tuple[Ref, ...] = ()
             refs: tuple[Ref, ...] = ()
+            assigns: tuple[tuple[str, str], ...] = ()
             if not self.want_refs:
                 pass
             elif body is not None:
-                calls, refs = self.scan_refs(body.start_byte, body.end_byte)
+                calls, refs, assigns = self.scan_refs(body.start_byte, body.end_byte)
             elif has_init:
                 value = d.child_by_field_name("value")
                 if value is not None:
-                    calls, refs = self.scan_refs(value.start_byte, value.end_byte)
+                    calls, refs, assigns = self.scan_refs(value.start_byte, value.end_byte)
             decl = Decl(
                 name=name,
                 kind=kind,
@@ -353,25 +364,52 @@ class _Extractor:
                 scope=scope,
                 calls=calls,
                 refs=refs,
+                assigns=assigns,
             )
             out.append(len(self.decls))
             self.decls.append(decl)
         self.decl_index[key] = out
         return out
 
-    def scan_refs(self, start: int, end: int) -> tuple[tuple[Ref, ...], tuple[Ref, ...]]:
-        calls: dict[str, Ref] = {}
+    def scan_refs(self, start: int, end: int) -> tuple[tuple[Ref, ...], tuple[Ref, ...], tuple[tuple[str, str], ...]]:
+        """Calls, other references and member assignments in text[start:end]."""
+        calls: dict[tuple[str, str], Ref] = {}
         refs: dict[str, Ref] = {}
-        lines = self.lines
-        for m in _IDENT.finditer(self.ptext, start, end):
-            name = m.group(2)
-            if name is None or name in _KEYWORDS:
-                continue
-            target = calls if m.group(3) else refs
-            if name not in target:
-                line = bisect_right(lines.starts, m.start()) - 1
-                target[name] = Ref(name, line + 1, "call" if m.group(3) else "ref")
-        return tuple(calls.values()), tuple(refs.values())
+        assigns: dict[tuple[str, str], None] = {}
+        starts = self.lines.starts
+
+        def line_of(pos: int) -> int:
+            return bisect_right(starts, pos)
+
+        for m in _REFS.finditer(self.ptext, start, end):
+            name = m.group("name")
+            if name is not None:
+                if name in _KEYWORDS:
+                    continue
+                if m.group("paren"):
+                    if ("call", name) not in calls:
+                        calls[("call", name)] = Ref(name, line_of(m.start()), "call")
+                elif name not in refs:
+                    refs[name] = Ref(name, line_of(m.start()), "ref")
+            elif m.group("mtail") is not None:
+                member = m.group("mname")
+                if m.group("mcall") and ("member-call", member) not in calls:
+                    calls[("member-call", member)] = Ref(member, line_of(m.start()), "member-call")
+                value = m.group("mval")
+                if value and value not in _KEYWORDS:
+                    assigns[(member, value)] = None
+                    if value not in refs:
+                        refs[value] = Ref(value, line_of(m.start("mval")), "ref")
+            elif m.group("pvtail") is not None:
+                member = "static_call:" + m.group("sckey") if m.group("sckey") else m.group("pvmem").rsplit(".", 1)[-1]
+                if ("member-call", member) not in calls:
+                    calls[("member-call", member)] = Ref(member, line_of(m.start()), "member-call")
+            elif m.group("sutail") is not None:
+                key, fn = m.group("sukey"), m.group("sufn")
+                assigns[("static_call:" + key, fn)] = None
+                if fn not in refs:
+                    refs[fn] = Ref(fn, line_of(m.start()), "ref")
+        return tuple(calls.values()), tuple(refs.values()), tuple(assigns)
 
     # -- annotations ----------------------------------------------------------------------
     def attach(self, annotations: list[Annotation], raws: list[RawAnnotation]) -> list[Annotation]:
@@ -571,6 +609,9 @@ def extract_c(
         for d in prepared.defines
         if d.name in holders
     )
+    invocations = tuple(
+        Invocation(name, args, bisect_right(lines.starts, off)) for name, off, args in prepared.invocations
+    )
     diagnostics = list(ex.diagnostics)
     for off in prepared.unbalanced:
         diagnostics.append(Diagnostic("annotation with unbalanced parentheses left unparsed", lines.span(off, off + 1)))
@@ -581,6 +622,7 @@ def extract_c(
         decls=tuple(decls),
         annotations=tuple(anns),
         macros=macros,
+        invocations=invocations,
         diagnostics=tuple(diagnostics),
         stats=_count_errors(tree.root_node),
     )

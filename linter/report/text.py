@@ -15,7 +15,9 @@ def render(findings: list[Finding]) -> str:
     for f in findings:
         fixable = " [*]" if f.fix is not None else ""
         path = _one_line(f.path)
-        lines.append(f"{path}:{f.span.line}:{f.span.col}: {f.rule} [{f.severity.value}] {_one_line(f.message)}{fixable}")
+        lines.append(
+            f"{path}:{f.span.line}:{f.span.col}: {f.rule} [{f.severity.value}] {_one_line(f.message)}{fixable}"
+        )
         for step in f.trace:
             lines.append(f"    {_one_line(step.path)}:{step.line}: {step.symbol}")
     return "\n".join(lines) + ("\n" if lines else "")
