@@ -24,7 +24,7 @@ from hvlint.report import json as json_report
 from hvlint.report import text as text_report
 from hvlint.tables import table_for
 
-SUBCOMMANDS = ("check", "rules", "explain", "sections")
+SUBCOMMANDS = ("check", "rules", "explain", "sections", "callgraph", "path")
 FORMATS = ("text", "json")
 
 
@@ -58,6 +58,27 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--statistics", action="store_true", help="print a count of findings by rule")
     c.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     c.add_argument("--debug", action="store_true", help="tracebacks for internal errors")
+
+    g = sub.add_parser("callgraph", help="export the call graph")
+    g.add_argument("path", metavar="PATH")
+    g.add_argument("--format", default="json", choices=("json", "dot", "graphml", "stats"))
+    g.add_argument("--from", dest="source", action="append", help="only what SYMBOL reaches")
+    g.add_argument("--to", dest="target", action="append", help="only what reaches SYMBOL")
+    g.add_argument("--depth", type=int, default=None, help="at most N edges from --from/--to")
+    g.add_argument("--root")
+    g.add_argument("--scope", default="default", choices=("default", "all"))
+    g.add_argument("--jobs", "-j", type=int, default=None)
+    g.add_argument("--arch", default="x86")
+
+    pa = sub.add_parser("path", help="the shortest call/reference path from one symbol to another")
+    pa.add_argument("source", metavar="FROM")
+    pa.add_argument("target", metavar="TO")
+    pa.add_argument("path", metavar="PATH")
+    pa.add_argument("--root")
+    pa.add_argument("--scope", default="default", choices=("default", "all"))
+    pa.add_argument("--jobs", "-j", type=int, default=None)
+    pa.add_argument("--arch", default="x86")
+    pa.add_argument("--format", default="text", choices=("text", "json"))
 
     sub.add_parser("rules", help="list the rules")
     e = sub.add_parser("explain", help="a rule's documentation")
@@ -140,6 +161,85 @@ def _cmd_sections(path: str | None, arch: str, fmt: str, out: list[str]) -> int:
         extras = f"  + {' '.join(e.extras)}" if e.extras else ""
         out.append(f"{e.name:28} {e.section:28} {e.defined_in}:{e.line}{via}{extras}{cond}")
     return 0
+
+
+def _graph(ns: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from hvlint import callgraph
+    from hvlint.engine import collect, table_provider
+    from hvlint.model import Project
+
+    opts = Options(paths=[ns.path], root=ns.root, scope=ns.scope, jobs=_jobs(ns.jobs), arch=ns.arch)
+    res = collect(opts)
+    project = Project.build(res.facts, table_provider(res, ns.arch))
+    g, stats = callgraph.build(project)
+    return res, g, stats
+
+
+def _cmd_graph(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
+    import time
+
+    from hvlint import callgraph
+
+    t0 = time.perf_counter()
+    res, g, stats = _graph(ns)
+    seconds = time.perf_counter() - t0
+    if ns.command == "path":
+        sources, targets = callgraph.find(g, ns.source), callgraph.find(g, ns.target)
+        hops = callgraph.shortest_path(g, sources, targets)
+        if hops is None:
+            err.append(f"hvlint: no path from {ns.source} to {ns.target}")
+            return 1
+        steps = []
+        for i, n in enumerate(hops):
+            data = g.nodes[n]
+            via = ""
+            if i:
+                e = g.edges[hops[i - 1], n]
+                via = f"{e['kind']}" + (f" via {e['via']}" if e.get("via") else "") + f" at line {e['line']}"
+            steps.append({"symbol": data["name"], "path": data.get("path"), "line": data.get("line"), "edge": via})
+        if ns.format == "json":
+            import json
+
+            out.append(json.dumps(steps, indent=1))
+        else:
+            for st in steps:
+                where = f"{st['path']}:{st['line']}" if st["path"] else "(outside the scope)"
+                out.append(f"{where}: {st['symbol']}" + (f"    [{st['edge']}]" if st["edge"] else ""))
+        return 0
+    sub = g
+    if ns.source or ns.target:
+        sources = [n for s in ns.source or [] for n in callgraph.find(g, s)]
+        targets = [n for s in ns.target or [] for n in callgraph.find(g, s)]
+        sub = callgraph.cut(g, sources or None, targets or None, ns.depth)
+    if ns.format == "json":
+        out.append(callgraph.to_json(sub).rstrip("\n"))
+    elif ns.format == "dot":
+        out.append(callgraph.to_dot(sub).rstrip("\n"))
+    elif ns.format == "graphml":
+        out.append(callgraph.to_graphml(sub).rstrip("\n"))
+    else:
+        out.append(_graph_stats(sub, stats, len(res.files), seconds))
+    return 0
+
+
+def _graph_stats(g, stats, files: int, seconds: float) -> str:  # type: ignore[no-untyped-def]
+    nodes = Counter(d["kind"] for _, d in g.nodes(data=True))
+    external = sum(1 for n in g if str(n).startswith("::"))
+    edges = Counter(d["kind"] for _, _, d in g.edges(data=True))
+    via = sum(1 for _, _, d in g.edges(data=True) if d.get("via"))
+    lines = [
+        f"files: {files}, seconds: {seconds:.2f}",
+        f"nodes: {g.number_of_nodes()} ({', '.join(f'{k} {v}' for k, v in sorted(nodes.items()))}; {external} outside the scope)",
+        f"edges: {g.number_of_edges()} ({', '.join(f'{k} {v}' for k, v in sorted(edges.items()))}; {via} through members or registrations)",
+        f"entries: {', '.join(sorted(d['name'] for _, d in g.nodes(data=True) if d.get('entry')))}",
+        "unresolved callees:",
+    ]
+    for reason, n in stats.unresolved.most_common():
+        lines.append(f"  {n:7}  {reason}")
+    lines.append(
+        "most frequent unresolved names: " + ", ".join(f"{k} ({v})" for k, v in stats.unresolved_names.most_common(15))
+    )
+    return "\n".join(lines)
 
 
 def _fails(findings: list[Finding], fail_on: str) -> bool:
@@ -237,6 +337,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = _cmd_explain(ns.rule, out)
         elif ns.command == "sections":
             code = _cmd_sections(ns.path, ns.arch, ns.format, out)
+        elif ns.command in ("callgraph", "path"):
+            code = _cmd_graph(ns, out, err)
         else:
             code = _cmd_check(ns, out, err)
     except HvlintError as exc:

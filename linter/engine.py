@@ -106,7 +106,9 @@ def _first_bad_utf8(data: bytes) -> int:
     return -1
 
 
-def extract_file(root: str, rel: str, vocab: Vocabulary, pattern: re.Pattern[str] | None) -> tuple[FileFacts, bytes]:
+def extract_file(
+    root: str, rel: str, vocab: Vocabulary, pattern: re.Pattern[str] | None, refs: bool = False
+) -> tuple[FileFacts, bytes]:
     """Read and parse one file; bad input becomes an HV901 diagnostic, never an exception."""
     lang = "asm" if rel.endswith(".S") else "c"
     res = discover.read_source(root, rel)
@@ -125,7 +127,7 @@ def extract_file(root: str, rel: str, vocab: Vocabulary, pattern: re.Pattern[str
         line = data.count(b"\n", 0, bad) + 1
         extra.append(Diagnostic(f"not valid UTF-8 (byte 0x{data[bad]:02x} on line {line}): linted as Latin-1"))
     try:
-        facts = extract_asm(rel, data) if lang == "asm" else extract_c(rel, data, vocab, pattern)
+        facts = extract_asm(rel, data) if lang == "asm" else extract_c(rel, data, vocab, pattern, refs=refs)
     except RecursionError:
         return _diagnostic_facts(rel, lang, "nesting too deep to parse: not linted", len(data)), b""
     if extra:
@@ -150,16 +152,17 @@ class _LazyText:
 _W: dict[str, object] = {}
 
 
-def _init_worker(root: str, vocab: Vocabulary) -> None:
-    _W.update(root=root, vocab=vocab, pattern=vocab.pattern())
+def _init_worker(root: str, vocab: Vocabulary, refs: bool) -> None:
+    _W.update(root=root, vocab=vocab, pattern=vocab.pattern(), refs=refs)
 
 
 def _extract_chunk(rels: list[str]) -> list[FileFacts]:
     root = str(_W["root"])
     vocab = _W["vocab"]
     pattern = _W["pattern"]
+    refs = bool(_W["refs"])
     assert isinstance(vocab, Vocabulary) and isinstance(pattern, re.Pattern)
-    return [extract_file(root, rel, vocab, pattern)[0] for rel in rels]
+    return [extract_file(root, rel, vocab, pattern, refs)[0] for rel in rels]
 
 
 def _chunks(items: list[str], n: int) -> list[list[str]]:
@@ -186,7 +189,9 @@ def _names(v: Vocabulary) -> frozenset[str]:
     return v.blank | v.calls | v.dsl | v.pair | v.syscall | frozenset(n for n, _ in v.typearg)
 
 
-def _extract_all(opts: Options, root: str, in_tree: bool) -> tuple[list[str], list[FileFacts], SectionTable]:
+def _extract_all(
+    opts: Options, root: str, in_tree: bool, refs: bool = False
+) -> tuple[list[str], list[FileFacts], SectionTable]:
     """Parse every file; with several jobs the workers start on the scope's folders while
     this process derives the tree's section table (which adds the section headers)."""
     whole = in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
@@ -201,9 +206,9 @@ def _extract_all(opts: Options, root: str, in_tree: bool) -> tuple[list[str], li
             files = sorted(set(files) | set(discover.scope_files(root, opts.scope, table.section_headers)))
         vocab = vocabulary_for(table)
         pattern = vocab.pattern()
-        return files, [extract_file(root, rel, vocab, pattern)[0] for rel in files], table
+        return files, [extract_file(root, rel, vocab, pattern, refs)[0] for rel in files], table
     early_vocab = vocabulary_for(table_for(None, opts.arch))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(root, early_vocab)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(root, early_vocab, refs)) as pool:
         futures = [pool.submit(_extract_chunk, c) for c in _chunks(files, jobs)]
         table = table_for(root if in_tree else None, opts.arch)
         if whole and opts.scope == "default":
@@ -222,7 +227,7 @@ def _extract_all(opts: Options, root: str, in_tree: bool) -> tuple[list[str], li
         for i, f in enumerate(facts):
             got = discover.read_source(root, f.path).data
             if got and probe.search(got):
-                facts[i] = extract_file(root, f.path, vocab, pattern)[0]
+                facts[i] = extract_file(root, f.path, vocab, pattern, refs)[0]
     order = {rel: i for i, rel in enumerate(sorted(files))}
     facts.sort(key=lambda f: order.get(f.path, 0))
     return sorted(files), facts, table
@@ -257,6 +262,28 @@ def _run_rules(opts: Options, root: str, in_tree: bool, facts: list[FileFacts], 
 
 
 _FILE_START = Span(1, 1, 1, 1, 0, 0)
+
+
+def collect(opts: Options, refs: bool = True) -> RunResult:
+    """Facts of every file (with calls and references) and no rules: for the call graph."""
+    t0 = time.perf_counter()
+    root, in_tree = find_tree(opts)
+    files, facts, table = _extract_all(opts, root, in_tree, refs)
+    return RunResult(root, in_tree, files, [], facts, time.perf_counter() - t0, table)
+
+
+def table_provider(res: RunResult, arch: str) -> Callable[[str], SectionTable]:
+    """The section table for a file of the run, by its path (arch/<A>/ files use A's)."""
+    cache: dict[str, SectionTable] = {}
+
+    def for_path(rel: str) -> SectionTable:
+        m = _ARCH_DIR.match(rel)
+        key = m.group(1) if m and res.in_tree else arch
+        if key not in cache:
+            cache[key] = _table_provider(res.root, res.in_tree, arch, rel)()
+        return cache[key]
+
+    return for_path
 
 
 def run(opts: Options) -> RunResult:

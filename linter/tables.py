@@ -542,3 +542,58 @@ def vocabulary_for(table: SectionTable) -> Vocabulary:
         sections=sections,
         blocks=base.blocks,
     )
+
+
+# -- call-graph data ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """A registration macro: `macro(..., fn, ...)` hands `fn` (argument `arg`) to `runner`."""
+
+    macro: str
+    arg: int
+    role: str
+    runner: str | None = None
+    key: int | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    name: str
+    path: str
+    reason: str = ""
+
+
+_ROLES = frozenset({"initcall", "setup", "export", "exit", "static_call"})
+
+
+@lru_cache(maxsize=1)
+def registrations() -> dict[str, Registration]:
+    t = _toml("registrations.toml")
+    src = "hvlint/data/registrations.toml"
+    out: dict[str, Registration] = {}
+    for i, g in enumerate(t.get("group", [])):
+        try:
+            macros, arg, role = g["macros"], int(g["arg"]), str(g["role"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise HvlintError(f"{src}: group {i}: bad or missing key {exc}") from exc
+        if role not in _ROLES or not isinstance(macros, list):
+            raise HvlintError(f"{src}: group {i}: role must be one of {sorted(_ROLES)}, macros a list")
+        for m in macros:
+            out[str(m)] = Registration(str(m), arg, role, g.get("runner"), g.get("key"), str(g.get("reason", "")))
+    return out
+
+
+@lru_cache(maxsize=1)
+def entries() -> tuple[Entry, ...]:
+    t = _toml("entries.toml")
+    src = "hvlint/data/entries.toml"
+    out = []
+    for i, e in enumerate(t.get("entry", [])):
+        try:
+            out.append(Entry(str(e["name"]), str(e["path"]), str(e.get("reason", ""))))
+        except (KeyError, TypeError) as exc:
+            raise HvlintError(f"{src}: entry {i}: bad or missing key {exc}") from exc
+    return tuple(out)

@@ -1,0 +1,232 @@
+"""The call graph over the project model (networkx), rooted at the boot entry points.
+
+Edges: direct calls (`call`), jumps from assembly (`jump`), and references (`ref`: an
+address taken, a function stored in an initializer).  Calls through struct members
+(`x86_init.hyper.init_platform()`, `PVOP_VCALL0(cpu.io_delay)`, `static_call(key)()`) are
+connected to every function assigned to that member in the scope, and registration macros
+(`early_initcall(fn)`, `__setup("x", fn)`) add the call their runner makes
+(`linter/data/registrations.toml`).  Every edge names the line it comes from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from hvlint.errors import HvlintError
+from hvlint.facts import Decl, FileFacts, Ref
+from hvlint.model import Project
+from hvlint.tables import entries, registrations
+
+_PRIORITY = {"call": 3, "jump": 2, "ref": 1}
+
+
+@dataclass
+class GraphStats:
+    unresolved: Counter[str] = field(default_factory=Counter)  # reason -> count
+    unresolved_names: Counter[str] = field(default_factory=Counter)
+
+
+def build(project: Project) -> tuple[nx.DiGraph, GraphStats]:
+    g: nx.DiGraph = nx.DiGraph()
+    stats = GraphStats()
+    for s in project.symbols.values():
+        g.add_node(s.id, name=s.name, path=s.path, line=s.line, kind=s.kind, section=s.section, entry=False)
+    # Members: who is assigned to `.member` anywhere (from the assigning file's view).
+    members: dict[str, set[str]] = {}
+    regs = registrations()
+    for f in project.facts:
+        for d in f.decls:
+            for member, fn in d.assigns:
+                members.setdefault(member, set()).update(project.resolve(fn, f.path))
+        for inv in f.invocations:
+            reg = regs.get(inv.name)
+            if reg is not None and reg.role == "static_call" and reg.key is not None and len(inv.args) > reg.arg:
+                key = "static_call:" + inv.args[reg.key].strip()
+                members.setdefault(key, set()).update(project.resolve(_ident(inv.args[reg.arg]), f.path))
+    for sid, defs in project.defs.items():
+        for f, d in defs:
+            _edges_of(g, project, sid, f, d, members, stats)
+    _registrations(g, project, stats)
+    for e in entries():
+        sid = f"{e.path}::{e.name}"
+        if sid in g:
+            g.nodes[sid]["entry"] = True
+    return g, stats
+
+
+def _ident(arg: str) -> str:
+    arg = arg.strip().lstrip("&").strip()
+    return arg.split("(")[0].strip()
+
+
+def _add_edge(g: nx.DiGraph, u: str, v: str, kind: str, line: int, **extra: Any) -> None:
+    if g.has_edge(u, v):
+        old = g.edges[u, v]
+        if _PRIORITY[kind] > _PRIORITY[old["kind"]] or (kind == old["kind"] and line < old["line"]):
+            old.update(kind=kind, line=line, **extra)
+        return
+    g.add_edge(u, v, kind=kind, line=line, **extra)
+
+
+def _external(g: nx.DiGraph, name: str, kind: str) -> str:
+    nid = f"::{name}"
+    if nid not in g:
+        g.add_node(nid, name=name, path=None, line=None, kind=kind, section=None, entry=False)
+    return nid
+
+
+def _edges_of(
+    g: nx.DiGraph,
+    project: Project,
+    sid: str,
+    f: FileFacts,
+    d: Decl,
+    members: dict[str, set[str]],
+    stats: GraphStats,
+) -> None:
+    refs: Iterable[Ref] = (*d.calls, *d.refs)
+    for r in refs:
+        extra = {"cond": r.cond} if r.cond else {}
+        if r.kind == "member-call":
+            targets = members.get(r.name, set())
+            if not targets:
+                stats.unresolved["call through a member nothing in scope is assigned to"] += 1
+                stats.unresolved_names[f".{r.name}"] += 1
+            for t in sorted(targets):
+                _add_edge(g, sid, t, "call", r.line, via=r.name, **extra)
+            continue
+        targets_l = project.resolve(r.name, f.path)
+        if targets_l:
+            for t in targets_l:
+                if t != sid or r.kind != "ref":
+                    _add_edge(g, sid, t, r.kind, r.line, **extra)
+        elif r.kind in ("call", "jump"):
+            if r.name in project.declared or f.lang == "asm":
+                _add_edge(g, sid, _external(g, r.name, "function"), r.kind, r.line, **extra)
+                stats.unresolved["declared, defined outside the scope"] += 1
+            else:
+                stats.unresolved["no declaration in scope (a macro, a builtin or a local pointer)"] += 1
+                stats.unresolved_names[r.name] += 1
+
+
+def _registrations(g: nx.DiGraph, project: Project, stats: GraphStats) -> None:
+    regs = registrations()
+    for f in project.facts:
+        for inv in f.invocations:
+            reg = regs.get(inv.name)
+            if reg is None or len(inv.args) <= reg.arg:
+                continue
+            name = _ident(inv.args[reg.arg])
+            targets = project.resolve(name, f.path)
+            for t in targets:
+                roles = set(g.nodes[t].get("roles", ()))
+                roles.add(reg.role)
+                g.nodes[t]["roles"] = sorted(roles)
+            if reg.runner is None:
+                continue
+            runners = project.resolve(reg.runner, "")
+            if not runners:
+                runners = [_external(g, reg.runner, "function")]
+            for r in runners:
+                for t in targets:
+                    _add_edge(g, r, t, "call", inv.line, via=inv.name, via_path=f.path)
+
+
+# -- queries --------------------------------------------------------------------------------
+
+
+def find(g: nx.DiGraph, symbol: str) -> list[str]:
+    """Node ids for a symbol given as `name` or `path::name`."""
+    if symbol in g:
+        return [symbol]
+    found = [n for n, data in g.nodes(data=True) if data.get("name") == symbol]
+    if not found:
+        raise HvlintError(f"no symbol '{symbol}' in the call graph")
+    return sorted(found, key=lambda n: (g.nodes[n].get("path") is None, n))
+
+
+def cut(g: nx.DiGraph, sources: list[str] | None, targets: list[str] | None, depth: int | None) -> nx.DiGraph:
+    """The part of the graph reachable from `sources` and/or reaching `targets`."""
+    keep: set[str] | None = None
+    if sources:
+        down: set[str] = set()
+        for s in sources:
+            down |= set(nx.single_source_shortest_path_length(g, s, cutoff=depth))
+        keep = down
+    if targets:
+        up: set[str] = set()
+        rev = g.reverse(copy=False)
+        for t in targets:
+            up |= set(nx.single_source_shortest_path_length(rev, t, cutoff=depth))
+        keep = up if keep is None else keep & up
+    return g if keep is None else g.subgraph(keep).copy()
+
+
+def shortest_path(g: nx.DiGraph, sources: list[str], targets: list[str]) -> list[str] | None:
+    best: list[str] | None = None
+    target_set = set(targets)
+    for s in sources:
+        lengths, paths = nx.single_source_shortest_path_length(g, s), None
+        reachable = [t for t in target_set if t in lengths]
+        if not reachable:
+            continue
+        t = min(reachable, key=lambda x: lengths[x])
+        paths = nx.shortest_path(g, s, t)
+        if best is None or len(paths) < len(best):
+            best = paths
+    return best
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+def to_json(g: nx.DiGraph) -> str:
+    data = nx.node_link_data(g, edges="edges")
+    return json.dumps(data, indent=1, default=str) + "\n"
+
+
+def to_dot(g: nx.DiGraph) -> str:
+    def q(s: object) -> str:
+        return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = ["digraph hvlint {", "  node [shape=box, fontname=monospace];"]
+    for n, data in g.nodes(data=True):
+        label = f"{data.get('name')}\\n{data.get('path') or '(outside the scope)'}:{data.get('line') or ''}"
+        if data.get("section"):
+            label += f"\\n{data['section']}"
+        attrs = [f"label={q(label)}"]
+        if data.get("entry"):
+            attrs.append("style=bold")
+        if (data.get("section") or "").startswith(".init"):
+            attrs.append("color=blue")
+        lines.append(f"  {q(n)} [{', '.join(attrs)}];")
+    for u, v, data in g.edges(data=True):
+        style = {"call": "solid", "jump": "dashed", "ref": "dotted"}[data["kind"]]
+        lines.append(f"  {q(u)} -> {q(v)} [style={style}, label={q(data.get('line', ''))}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def to_graphml(g: nx.DiGraph) -> str:
+    clean: nx.DiGraph = nx.DiGraph()
+    for n, data in g.nodes(data=True):
+        clean.add_node(n, **{k: _graphml_value(v) for k, v in data.items()})
+    for u, v, data in g.edges(data=True):
+        clean.add_edge(u, v, **{k: _graphml_value(val) for k, val in data.items()})
+    return "\n".join(nx.generate_graphml(clean)) + "\n"
+
+
+def _graphml_value(v: object) -> str | int | bool:
+    if isinstance(v, bool | int):
+        return v
+    if v is None:
+        return ""
+    if isinstance(v, list | tuple):
+        return ",".join(map(str, v))
+    return str(v)
