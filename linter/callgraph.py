@@ -32,7 +32,9 @@ class GraphStats:
     unresolved_names: Counter[str] = field(default_factory=Counter)
 
 
-def build(project: Project) -> tuple[nx.DiGraph, GraphStats]:
+def build(project: Project, macros: frozenset[str] = frozenset()) -> tuple[nx.DiGraph, GraphStats]:
+    """The graph of `project`; `macros` are the names the tree #defines (a call to one is a
+    macro use, not a call to a function outside the scope)."""
     g: nx.DiGraph = nx.DiGraph()
     stats = GraphStats()
     for s in project.symbols.values():
@@ -51,7 +53,7 @@ def build(project: Project) -> tuple[nx.DiGraph, GraphStats]:
                 members.setdefault(key, set()).update(project.resolve(_ident(inv.args[reg.arg]), f.path))
     for sid, defs in project.defs.items():
         for f, d in defs:
-            _edges_of(g, project, sid, f, d, members, stats)
+            _edges_of(g, project, sid, f, d, members, stats, macros)
     _registrations(g, project, stats)
     for e in entries():
         sid = f"{e.path}::{e.name}"
@@ -89,6 +91,7 @@ def _edges_of(
     d: Decl,
     members: dict[str, set[str]],
     stats: GraphStats,
+    macros: frozenset[str],
 ) -> None:
     refs: Iterable[Ref] = (*d.calls, *d.refs)
     for r in refs:
@@ -107,9 +110,17 @@ def _edges_of(
                 if t != sid or r.kind != "ref":
                     _add_edge(g, sid, t, r.kind, r.line, **extra)
         elif r.kind in ("call", "jump"):
-            if r.name in project.declared or f.lang == "asm":
+            if r.name in macros and r.name not in project.declared:
+                stats.unresolved["a macro of the tree's headers"] += 1
+            elif r.name.startswith("__builtin_"):
+                stats.unresolved["a compiler builtin"] += 1
+            elif r.name in project.declared or f.lang == "asm":
                 _add_edge(g, sid, _external(g, r.name, "function"), r.kind, r.line, **extra)
-                stats.unresolved["declared, defined outside the scope"] += 1
+                stats.unresolved["declared in the scope, defined outside it"] += 1
+            elif macros:
+                _add_edge(g, sid, _external(g, r.name, "function"), r.kind, r.line, **extra)
+                stats.unresolved["declared outside the scope (a kernel function), or a local function pointer"] += 1
+                stats.unresolved_names[r.name] += 1
             else:
                 stats.unresolved["no declaration in scope (a macro, a builtin or a local pointer)"] += 1
                 stats.unresolved_names[r.name] += 1

@@ -163,6 +163,7 @@ class FileFacts:
     decls: tuple[Decl, ...] = ()
     annotations: tuple[Annotation, ...] = ()
     macros: tuple[MacroDef, ...] = ()
+    macro_names: tuple[str, ...] = ()  # every name the file #defines
     invocations: tuple[Invocation, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     stats: ParseStats = field(default_factory=ParseStats)

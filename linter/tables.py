@@ -597,3 +597,23 @@ def entries() -> tuple[Entry, ...]:
         except (KeyError, TypeError) as exc:
             raise HvlintError(f"{src}: entry {i}: bad or missing key {exc}") from exc
     return tuple(out)
+
+
+_DEFINE_NAME = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)", re.M)
+
+
+@lru_cache(maxsize=8)
+def tree_macro_names(root: str, arch: str = "x86") -> frozenset[str]:
+    """Every macro name `#define`d in the tree's include/ and arch/<arch>/include/ headers:
+    a call to one of these is a macro, not a function (the call graph says so)."""
+    names: set[str] = set()
+    for rel in ("include", f"arch/{arch}/include"):
+        for path in _header_files(root, rel):
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read(4 << 20)
+            except OSError:
+                continue
+            if b"define" in data:
+                names.update(m.decode("latin-1") for m in _DEFINE_NAME.findall(data))
+    return frozenset(names)

@@ -622,6 +622,7 @@ def extract_c(
         decls=tuple(decls),
         annotations=tuple(anns),
         macros=macros,
+        macro_names=tuple(sorted({d.name for d in prepared.defines})),
         invocations=invocations,
         diagnostics=tuple(diagnostics),
         stats=_count_errors(tree.root_node),
