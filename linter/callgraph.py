@@ -141,7 +141,7 @@ def _registrations(g: nx.DiGraph, project: Project, stats: GraphStats) -> None:
                 g.nodes[t]["roles"] = sorted(roles)
             if reg.runner is None:
                 continue
-            runners = project.resolve(reg.runner, "")
+            runners = project.resolve(reg.runner, "") or project.named(reg.runner)
             if not runners:
                 runners = [_external(g, reg.runner, "function")]
             for r in runners:

@@ -199,7 +199,8 @@ def _cmd_graph(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
             via = ""
             if i:
                 e = g.edges[hops[i - 1], n]
-                via = f"{e['kind']}" + (f" via {e['via']}" if e.get("via") else "") + f" at line {e['line']}"
+                site = e.get("via_path") or g.nodes[hops[i - 1]].get("path") or ""
+                via = f"{e['kind']}" + (f" via {e['via']}" if e.get("via") else "") + f" at {site}:{e['line']}"
             steps.append({"symbol": data["name"], "path": data.get("path"), "line": data.get("line"), "edge": via})
         if ns.format == "json":
             import json

@@ -113,6 +113,11 @@ class Project:
             return found
         return self.header_statics.get(name, [])
 
+    def named(self, name: str) -> list[str]:
+        """Every symbol of that name, static or not (a registration runner such as
+        init/main.c's static do_pre_smp_initcalls)."""
+        return [sid for sid, s in self.symbols.items() if s.name == name]
+
     def counts(self) -> Counter[str]:
         return Counter(s.kind for s in self.symbols.values())
 

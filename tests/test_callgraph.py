@@ -1,0 +1,157 @@
+"""The project model and call graph: each kind of edge on corpus/trees/graph-edges, the
+export formats of the contract, `hvlint path`, and the boot paths of the real tree."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from hvlint.cli import main
+from hvlint.tables import entries
+
+TREE = Path(__file__).resolve().parent.parent / "corpus" / "trees" / "graph-edges"
+REAL = os.environ.get("HVLINT_LINUX_TREE", "")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def graph() -> dict[str, Any]:
+    from contextlib import redirect_stdout
+
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["callgraph", "--scope", "all", "--format", "json", str(TREE)]) == 0
+    return json.loads(buf.getvalue())
+
+
+def edge(g: dict[str, Any], u: str, v: str) -> dict[str, Any]:
+    found = [e for e in g["edges"] if e["source"] == u and e["target"] == v]
+    assert found, f"no edge {u} -> {v}"
+    return found[0]
+
+
+def node(g: dict[str, Any], nid: str) -> dict[str, Any]:
+    found = [n for n in g["nodes"] if n["id"] == nid]
+    assert found, f"no node {nid}"
+    return found[0]
+
+
+def test_contract_shape(graph: dict[str, Any]) -> None:
+    assert set(graph) >= {"nodes", "edges", "directed"} and graph["directed"] is True
+    for n in graph["nodes"]:
+        assert {"id", "name", "path", "line", "kind", "section", "entry"} <= set(n)
+        assert n["kind"] in ("function", "object", "asm")
+        assert n["id"] == (f"{n['path']}::{n['name']}" if n["path"] else f"::{n['name']}")
+    for e in graph["edges"]:
+        assert e["kind"] in ("call", "ref", "jump") and isinstance(e["line"], int)
+    # networkx reads it back
+    g = nx.node_link_graph(graph, edges="edges")
+    assert g.number_of_nodes() == len(graph["nodes"])
+
+
+def test_direct_calls_and_statics_per_file(graph: dict[str, Any]) -> None:
+    assert edge(graph, "init/main.c::start_kernel", "arch/x86/kernel/setup.c::setup_arch")["kind"] == "call"
+    assert edge(graph, "arch/x86/kernel/setup.c::setup_arch", "arch/x86/kernel/setup.c::helper")["line"] == 15
+    assert edge(graph, "drivers/demo/plat.c::demo_plat_init", "drivers/demo/plat.c::helper")
+    assert not [
+        e for e in graph["edges"] if e["source"].startswith("arch/") and e["target"] == "drivers/demo/plat.c::helper"
+    ]
+
+
+def test_sections_from_annotations_prototypes_and_defaults(graph: dict[str, Any]) -> None:
+    assert node(graph, "arch/x86/kernel/setup.c::setup_arch")["section"] == ".init.text"
+    # no annotation on the definition: the header prototype's __init decides
+    assert node(graph, "drivers/demo/proto.c::demo_proto_setup")["section"] == ".init.text"
+    assert node(graph, "drivers/demo/plat.c::demo_plat_ops")["section"] == ".init.rodata"
+    assert node(graph, "arch/x86/kernel/setup.c::demo_init")["section"] == ".bss"
+    assert node(graph, "drivers/demo/proto.c::demo_exported")["section"] == ".text"
+
+
+def test_static_inline_in_header_is_one_node_reached_from_every_includer(graph: dict[str, Any]) -> None:
+    inline = "include/linux/demo.h::demo_inline_helper"
+    assert edge(graph, "arch/x86/kernel/setup.c::setup_arch", inline)
+    assert edge(graph, "drivers/demo/plat.c::demo_param", inline)
+    assert edge(graph, inline, "drivers/demo/proto.c::demo_exported")
+
+
+def test_member_calls_reach_what_is_assigned_to_the_member(graph: dict[str, Any]) -> None:
+    e = edge(graph, "arch/x86/kernel/setup.c::setup_arch", "drivers/demo/plat.c::demo_plat_init")
+    assert e["kind"] == "call" and e["via"] == "init_platform"
+    assert edge(graph, "drivers/demo/plat.c::demo_plat_ops", "drivers/demo/plat.c::demo_plat_init")["kind"] == "ref"
+
+
+def test_registration_macros_add_their_runners_call(graph: dict[str, Any]) -> None:
+    e = edge(graph, "init/main.c::do_pre_smp_initcalls", "drivers/demo/plat.c::demo_early")
+    assert e["via"] == "early_initcall"
+    assert edge(graph, "init/main.c::obsolete_checksetup", "drivers/demo/plat.c::demo_param")["via"] == "__setup"
+    assert edge(graph, "init/main.c::do_initcall_level", "drivers/demo/proto.c::demo_device")
+    assert node(graph, "drivers/demo/proto.c::demo_exported")["roles"] == ["export"]
+
+
+def test_macros_are_not_callees_and_unknown_functions_are_outside_nodes(graph: dict[str, Any]) -> None:
+    names = {n["name"] for n in graph["nodes"]}
+    assert "DEMO_MACRO" not in names
+    assert node(graph, "::demo_outside")["path"] is None  # called under #ifdef: every branch counts
+
+
+def test_entries(graph: dict[str, Any]) -> None:
+    assert node(graph, "init/main.c::start_kernel")["entry"] is True
+    assert node(graph, "arch/x86/kernel/setup.c::setup_arch")["entry"] is False
+
+
+def test_cut_path_and_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "callgraph", "--scope", "all", "--from", "setup_arch", "--depth", "1", str(TREE))
+    ids = {n["id"] for n in json.loads(out)["nodes"]}
+    assert code == 0 and "arch/x86/kernel/setup.c::helper" in ids and "init/main.c::start_kernel" not in ids
+    code, out, _ = run(capsys, "callgraph", "--scope", "all", "--to", "demo_exported", str(TREE))
+    ids = {n["id"] for n in json.loads(out)["nodes"]}
+    assert "init/main.c::do_initcall_level" in ids and "drivers/demo/plat.c::demo_shutdown" not in ids
+    code, out, _ = run(capsys, "path", "start_kernel", "demo_device", "--scope", "all", str(TREE))
+    assert code == 0 and out.splitlines() == [
+        "init/main.c:22: start_kernel",
+        "init/main.c:12: do_initcall_level    [call at init/main.c:27]",
+        "drivers/demo/proto.c:16: demo_device    [call via device_initcall at drivers/demo/proto.c:20]",
+    ]
+    code, _, err = run(capsys, "path", "demo_shutdown", "start_kernel", "--scope", "all", str(TREE))
+    assert code == 1 and "no path" in err
+    code, _, err = run(capsys, "path", "nosuchsymbol", "start_kernel", str(TREE))
+    assert code == 2 and "no symbol" in err
+    code, out, _ = run(capsys, "callgraph", "--scope", "all", "--format", "dot", str(TREE))
+    assert out.startswith("digraph hvlint {") and '"init/main.c::start_kernel" -> ' in out
+    code, out, _ = run(capsys, "callgraph", "--scope", "all", "--format", "graphml", str(TREE))
+    g = nx.parse_graphml(out)
+    assert "init/main.c::start_kernel" in g
+
+
+def test_entries_exist_in_the_real_tree() -> None:
+    if not REAL:
+        pytest.skip("HVLINT_LINUX_TREE is not set: no real kernel tree to check the entry points against")
+    for e in entries():
+        assert (Path(REAL) / e.path).is_file(), e
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "via"),
+    [
+        ("start_kernel", "init_hypervisor_platform", ["setup_arch"]),
+        ("start_kernel", "xen_hvm_guest_init", ["init_hypervisor_platform"]),
+    ],
+)
+def test_real_tree_paths(capsys: pytest.CaptureFixture[str], source: str, target: str, via: list[str]) -> None:
+    if not REAL:
+        pytest.skip("HVLINT_LINUX_TREE is not set: no real kernel tree")
+    code, out, err = run(capsys, "path", source, target, "--format", "json", "--jobs", "2", REAL)
+    assert code == 0, err
+    names = [s["symbol"] for s in json.loads(out)]
+    assert names[0] == source and names[-1] == target and all(v in names for v in via)
