@@ -234,3 +234,18 @@ def test_macro_delimited_definitions_are_blanked() -> None:
     )
     assert anns(f, "compat") == [("__initconst", "declarator")] and decl(f, "compat").is_const
     assert f.stats.error_nodes == 0
+
+
+def test_refs_carry_the_condition_they_stand_under() -> None:
+    src = (
+        "void f(void) {\n#ifdef CONFIG_A\n a();\n#elif defined(CONFIG_B)\n b();\n"
+        "# ifndef CONFIG_C\n c();\n# endif\n#else\n d();\n#endif\n e();\n}\n"
+    )
+    f = extract_c("t.c", src.encode(), VOCAB, refs=True)
+    assert [(r.name, r.cond) for r in decl(f, "f").calls] == [
+        ("a", "defined(CONFIG_A)"),
+        ("b", "!(defined(CONFIG_A)) && (defined(CONFIG_B))"),
+        ("c", "!(defined(CONFIG_A)) && (defined(CONFIG_B)) && !defined(CONFIG_C)"),
+        ("d", "!(defined(CONFIG_A)) && !(defined(CONFIG_B))"),
+        ("e", None),
+    ]

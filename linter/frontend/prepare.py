@@ -110,6 +110,8 @@ class Prepared:
     # Each conditional: (#if line start, #if line end, first #else/#elif start or -1, #endif start, is `#if 0`)
     branches: list[tuple[int, int, int, int, bool]] = field(default_factory=list)
     conditional_lines: list[tuple[int, int]] = field(default_factory=list)
+    # Code under a configuration condition: (start, end, condition) per branch, nested.
+    cond_regions: list[tuple[int, int, str]] = field(default_factory=list)
     comments: list[tuple[int, int]] = field(default_factory=list)
     # File-scope macro statements: (name, offset, arguments as written)
     invocations: list[tuple[str, int, tuple[str, ...]]] = field(default_factory=list)
@@ -258,6 +260,9 @@ class _Frame:
     asm_from: int = -1  # start of the assembly-only region being blanked
     if_start: int = -1
     if_end: int = -1
+    branch_start: int = -1  # where the current branch's code starts
+    prior: list[str] = field(default_factory=list)  # conditions of the branches before
+    raw: str = ""  # this branch's own condition
     else_start: int = -1  # the first #else/#elif, or -1
     if0: bool = False
 
@@ -371,7 +376,7 @@ def _pass_directives(
                 cond = f"defined({cond})"
             elif directive == "ifndef":
                 cond = f"!defined({cond})"
-            frame = _Frame(cond, asm is not None, asm, if_start=start, if_end=end)
+            frame = _Frame(cond, asm is not None, asm, if_start=start, if_end=end, branch_start=end, raw=cond)
             frame.if0 = _strip_comments(rest).strip() == "0"
             pending_guard = (
                 (_strip_comments(rest).strip(), frame) if directive == "ifndef" and first_directive else None
@@ -392,7 +397,16 @@ def _pass_directives(
                 asm_from = end
                 frame.asm_from = end
             frame.asm = None if directive == "elif" else frame.asm
-            frame.cond = f"!({frame.cond})"
+            if not frame.not_config:
+                result.cond_regions.append((frame.branch_start, start, frame.cond))
+            frame.prior.append(frame.raw)
+            negated = " && ".join(f"!({c})" for c in frame.prior)
+            if directive == "elif":
+                frame.raw = _strip_comments(rest).strip()
+                frame.cond = f"{negated} && ({frame.raw})"
+            else:
+                frame.cond = negated
+            frame.branch_start = end
             if frame.else_start == -1:
                 frame.else_start = start
             result.conditional_lines.append((start, end))
@@ -405,6 +419,8 @@ def _pass_directives(
                 asm_regions.add(frame.asm_from, start)
                 asm_from = _outer_asm(stack)
             result.branches.append((frame.if_start, frame.if_end, frame.else_start, start, frame.if0))
+            if not frame.not_config:
+                result.cond_regions.append((frame.branch_start, start, frame.cond))
             result.conditional_lines.append((frame.if_start, frame.if_end))
             result.conditional_lines.append((start, end))
             pending_guard = None
@@ -532,6 +548,22 @@ def _pass_vocabulary(
                     for i in range(1, len(parts) - 1, 2):
                         replace.append((parts[i][1], " "))
                 pos = p + 1
+
+
+def condition_segments(regions: list[tuple[int, int, str]]) -> tuple[list[int], list[int], list[str]]:
+    """Flatten nested branch regions into disjoint segments, each with the conjunction of
+    the conditions it stands under: (starts, ends, conditions), sorted, for bisection."""
+    points = sorted({p for a, b, _ in regions for p in (a, b)})
+    starts: list[int] = []
+    ends: list[int] = []
+    conds: list[str] = []
+    for a, b in zip(points, points[1:]):
+        inside = [c for s, e, c in sorted(regions, key=lambda r: (r[0], -r[1])) if s <= a and b <= e]
+        if inside:
+            starts.append(a)
+            ends.append(b)
+            conds.append(" && ".join(inside))
+    return starts, ends, conds
 
 
 def one_branch(prepared: Prepared) -> Prepared:

@@ -25,10 +25,18 @@ from hvlint.facts import (
     Invocation,
     MacroDef,
     ParseStats,
-    Ref,
     Span,
 )
-from hvlint.frontend.prepare import Prepared, RawAnnotation, Vocabulary, one_branch, prepare, split_top_level
+from hvlint.facts import Ref as FactRef
+from hvlint.frontend.prepare import (
+    Prepared,
+    RawAnnotation,
+    Vocabulary,
+    condition_segments,
+    one_branch,
+    prepare,
+    split_top_level,
+)
 
 _CONTAINERS = frozenset(
     {
@@ -275,6 +283,7 @@ class _Extractor:
         self.diagnostics: list[Diagnostic] = []
         # typedefs of this file: name -> (the type is const at top level, "function"|"object")
         self.typedefs: dict[str, tuple[bool, str]] = {}
+        self._cond_segments: tuple[list[int], list[int], list[str]] | None = None
         self._collect_typedefs(tree.root_node, 0)
 
     def _collect_typedefs(self, node: tree_sitter.Node, depth: int) -> None:
@@ -340,8 +349,8 @@ class _Extractor:
                 const = const or typedef[0]
                 if typedef[1] == "function":
                     kind = "function"
-            calls: tuple[Ref, ...] = ()
-            refs: tuple[Ref, ...] = ()
+            calls: tuple[FactRef, ...] = ()
+            refs: tuple[FactRef, ...] = ()
             assigns: tuple[tuple[str, str], ...] = ()
             if not self.want_refs:
                 pass
@@ -371,15 +380,30 @@ class _Extractor:
         self.decl_index[key] = out
         return out
 
-    def scan_refs(self, start: int, end: int) -> tuple[tuple[Ref, ...], tuple[Ref, ...], tuple[tuple[str, str], ...]]:
+    def cond_segments(self) -> tuple[list[int], list[int], list[str]]:
+        if self._cond_segments is None:
+            self._cond_segments = condition_segments(self.prepared.cond_regions)
+        return self._cond_segments
+
+    def scan_refs(
+        self, start: int, end: int
+    ) -> tuple[tuple[FactRef, ...], tuple[FactRef, ...], tuple[tuple[str, str], ...]]:
         """Calls, other references and member assignments in text[start:end]."""
-        calls: dict[tuple[str, str], Ref] = {}
-        refs: dict[str, Ref] = {}
+        calls: dict[tuple[str, str], FactRef] = {}
+        refs: dict[str, FactRef] = {}
         assigns: dict[tuple[str, str], None] = {}
         starts = self.lines.starts
+        c_starts, c_ends, c_conds = self.cond_segments()
 
         def line_of(pos: int) -> int:
             return bisect_right(starts, pos)
+
+        def Ref(name: str, line: int, kind: str, pos: int = -1) -> FactRef:  # noqa: N802
+            if c_starts and pos >= 0:
+                i = bisect_right(c_starts, pos) - 1
+                if i >= 0 and pos < c_ends[i]:
+                    return FactRef(name, line, kind, c_conds[i])
+            return FactRef(name, line, kind)
 
         for m in _REFS.finditer(self.ptext, start, end):
             name = m.group("name")
@@ -388,13 +412,13 @@ class _Extractor:
                     continue
                 if m.group("paren"):
                     if ("call", name) not in calls:
-                        calls[("call", name)] = Ref(name, line_of(m.start()), "call")
+                        calls[("call", name)] = Ref(name, line_of(m.start()), "call", m.start())
                 elif name not in refs:
-                    refs[name] = Ref(name, line_of(m.start()), "ref")
+                    refs[name] = Ref(name, line_of(m.start()), "ref", m.start())
             elif m.group("mtail") is not None:
                 member = m.group("mname")
                 if m.group("mcall") and ("member-call", member) not in calls:
-                    calls[("member-call", member)] = Ref(member, line_of(m.start()), "member-call")
+                    calls[("member-call", member)] = Ref(member, line_of(m.start()), "member-call", m.start())
                 value = m.group("mval")
                 if value and value not in _KEYWORDS:
                     assigns[(member, value)] = None
