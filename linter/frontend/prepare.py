@@ -554,11 +554,18 @@ def condition_segments(regions: list[tuple[int, int, str]]) -> tuple[list[int], 
     """Flatten nested branch regions into disjoint segments, each with the conjunction of
     the conditions it stands under: (starts, ends, conditions), sorted, for bisection."""
     points = sorted({p for a, b, _ in regions for p in (a, b)})
+    ordered = sorted(regions, key=lambda r: (r[0], -r[1]))
     starts: list[int] = []
     ends: list[int] = []
     conds: list[str] = []
+    active: list[tuple[int, int, str]] = []
+    k = 0
     for a, b in zip(points, points[1:]):
-        inside = [c for s, e, c in sorted(regions, key=lambda r: (r[0], -r[1])) if s <= a and b <= e]
+        while k < len(ordered) and ordered[k][0] <= a:
+            active.append(ordered[k])
+            k += 1
+        active = [r for r in active if r[1] > a]
+        inside = [c for s, e, c in active if s <= a and b <= e]
         if inside:
             starts.append(a)
             ends.append(b)
