@@ -99,15 +99,14 @@ class Project:
         return None, ""
 
     def resolve(self, name: str, from_path: str) -> list[str]:
-        """The symbols `name` means in file `from_path`: its own static, else the global
-        definitions, else the static (inline) definitions in headers."""
+        """The symbols `name` means in file `from_path`: its own definition (static or not),
+        else the global definitions, else the static (inline) definitions in headers."""
         own = self.statics.get((from_path, name))
         if own is not None:
             return [own]
-        if from_path.endswith(".h"):
-            here = f"{from_path}::{name}"
-            if here in self.symbols:
-                return [here]
+        here = f"{from_path}::{name}"
+        if here in self.symbols:
+            return [here]  # the file's own definition (head_64.S's initial_code, not head_32.S's)
         found = self.globals_by_name.get(name)
         if found:
             return found
