@@ -141,17 +141,42 @@ def test_entries_exist_in_the_real_tree() -> None:
         assert (Path(REAL) / e.path).is_file(), e
 
 
+@pytest.fixture(scope="module")
+def real_graph() -> nx.DiGraph:
+    if not REAL:
+        pytest.skip("HVLINT_LINUX_TREE is not set: no real kernel tree")
+    from contextlib import redirect_stdout
+
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["callgraph", "--format", "json", "--jobs", "2", REAL]) == 0
+    return nx.node_link_graph(json.loads(buf.getvalue()), edges="edges")
+
+
 @pytest.mark.parametrize(
     ("source", "target", "via"),
     [
         ("start_kernel", "init_hypervisor_platform", ["setup_arch"]),
         ("start_kernel", "xen_hvm_guest_init", ["init_hypervisor_platform"]),
+        # across the assembly/C border: initial_code holds x86_64_start_kernel
+        ("startup_64", "start_kernel", ["initial_code", "x86_64_start_kernel"]),
+        ("pvh_start_xen", "xen_prepare_pvh", []),
+        ("startup_xen", "xen_start_kernel", []),
     ],
 )
-def test_real_tree_paths(capsys: pytest.CaptureFixture[str], source: str, target: str, via: list[str]) -> None:
-    if not REAL:
-        pytest.skip("HVLINT_LINUX_TREE is not set: no real kernel tree")
-    code, out, err = run(capsys, "path", source, target, "--format", "json", "--jobs", "2", REAL)
-    assert code == 0, err
-    names = [s["symbol"] for s in json.loads(out)]
-    assert names[0] == source and names[-1] == target and all(v in names for v in via)
+def test_real_tree_paths(real_graph: nx.DiGraph, source: str, target: str, via: list[str]) -> None:
+    from hvlint import callgraph
+
+    hops = callgraph.shortest_path(real_graph, callgraph.find(real_graph, source), callgraph.find(real_graph, target))
+    assert hops is not None, f"no path {source} -> {target}"
+    names = [real_graph.nodes[n]["name"] for n in hops]
+    assert names[0] == source and names[-1] == target and all(v in names for v in via), names
+
+
+def test_real_tree_entries_and_sections(real_graph: nx.DiGraph) -> None:
+    entry = {d["name"] for _, d in real_graph.nodes(data=True) if d.get("entry")}
+    assert {"startup_64", "secondary_startup_64", "pvh_start_xen", "startup_xen", "start_kernel"} <= entry
+    node = real_graph.nodes["arch/x86/kernel/head_64.S::startup_64"]
+    assert node["kind"] == "asm" and node["section"] == ".head.text"
+    assert real_graph.nodes["arch/x86/platform/pvh/enlighten.c::xen_prepare_pvh"]["section"] == ".init.text"
+    assert real_graph.nodes["arch/x86/kernel/cpu/hypervisor.c::init_hypervisor_platform"]["section"] == ".init.text"
