@@ -39,6 +39,8 @@ def build(project: Project, macros: frozenset[str] = frozenset()) -> tuple[nx.Di
     stats = GraphStats()
     for s in project.symbols.values():
         g.add_node(s.id, name=s.name, path=s.path, line=s.line, kind=s.kind, section=s.section, entry=False)
+        if s.section_if:
+            g.nodes[s.id]["section_if"] = s.section_if
     # Members: who is assigned to `.member` anywhere (from the assigning file's view).
     members: dict[str, set[str]] = {}
     regs = registrations()

@@ -28,6 +28,9 @@ class Symbol:
     section: str | None
     static: bool
     section_from: str = ""  # the annotation that decided the section, e.g. "__init"
+    # A section that only some configurations give it (`__init_or_module` without
+    # CONFIG_MODULES): "SECTION if CONDITION"; `section` is then what the others give.
+    section_if: str = ""
 
 
 @dataclass
@@ -75,7 +78,8 @@ class Project:
             section = _default_section(d)
         if sid not in self.symbols or (via and not self.symbols[sid].section_from):
             kind = "asm" if f.lang == "asm" else d.kind
-            self.symbols[sid] = Symbol(sid, d.name, f.path, d.name_span.line, kind, section, static, via)
+            alt = "" if via or f.lang == "asm" or not d.annotations else self._conditional_section(f, d)
+            self.symbols[sid] = Symbol(sid, d.name, f.path, d.name_span.line, kind, section, static, via, alt)
         self.defs.setdefault(sid, []).append((f, d))
         if static and f.path.endswith(".h"):
             ids = self.header_statics.setdefault(d.name, [])
@@ -93,10 +97,21 @@ class Project:
             return None, ""
         table = self.table_for(f.path)
         for ann in f.annotations_of(d):
+            entry = table.get(ann.name)
+            if entry is not None and entry.conditional:
+                continue  # decided per configuration: see _conditional_section
             section = annotation_section(ann, table)
             if section is not None:
                 return section, ann.name
         return None, ""
+
+    def _conditional_section(self, f: FileFacts, d: Decl) -> str:
+        table = self.table_for(f.path)
+        for ann in f.annotations_of(d):
+            entry = table.get(ann.name)
+            if entry is not None and entry.conditional:
+                return f"{entry.section} if {' && '.join(entry.conditions)} ({ann.name})"
+        return ""
 
     def resolve(self, name: str, from_path: str) -> list[str]:
         """The symbols `name` means in file `from_path`: its own definition (static or not),
@@ -142,7 +157,7 @@ def _default_section(d: Decl) -> str:
 
 
 def _with_section(sym: Symbol, section: str, via: str) -> Symbol:
-    return Symbol(sym.id, sym.name, sym.path, sym.line, sym.kind, section, sym.static, via)
+    return Symbol(sym.id, sym.name, sym.path, sym.line, sym.kind, section, sym.static, via, sym.section_if)
 
 
 def section_class(section: str | None) -> str:

@@ -599,14 +599,30 @@ def entries() -> tuple[Entry, ...]:
     return tuple(out)
 
 
-_DEFINE_NAME = re.compile(rb"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)", re.M)
+_DEFINE_HEAD = re.compile(r"#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?(.*)", re.S)
+_CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
+_NOT_CALLS = frozenset(
+    "if while for switch return sizeof typeof __typeof__ __typeof _Generic defined asm __asm__ "
+    "volatile __volatile__ __attribute__ __attribute alignof _Alignof __alignof__ offsetof do".split()
+)
+
+
+def macro_calls(body: str, params: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The names a macro body calls (not its parameters, not keywords)."""
+    body = re.sub(r'"(?:[^"\\]|\\.)*"', " ", body)
+    seen: dict[str, None] = {}
+    for name in _CALLED.findall(body):
+        if name not in _NOT_CALLS and name not in params and not name.startswith("__builtin_"):
+            seen[name] = None
+    return tuple(seen)
 
 
 @lru_cache(maxsize=8)
-def tree_macro_names(root: str, arch: str = "x86") -> frozenset[str]:
-    """Every macro name `#define`d in the tree's include/ and arch/<arch>/include/ headers:
-    a call to one of these is a macro, not a function (the call graph says so)."""
-    names: set[str] = set()
+def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
+    """Every macro `#define`d in the tree's include/ and arch/<arch>/include/ headers, with
+    the names its bodies call (all definitions of a name merged: every configuration).  A
+    call to one of these is a macro use; the call graph follows it to what it calls."""
+    out: dict[str, dict[str, None]] = {}
     for rel in ("include", f"arch/{arch}/include"):
         for path in _header_files(root, rel):
             try:
@@ -614,6 +630,20 @@ def tree_macro_names(root: str, arch: str = "x86") -> frozenset[str]:
                     data = fh.read(4 << 20)
             except OSError:
                 continue
-            if b"define" in data:
-                names.update(m.decode("latin-1") for m in _DEFINE_NAME.findall(data))
-    return frozenset(names)
+            if b"define" not in data:
+                continue
+            for raw in _DEFINE_LINES.findall(data):
+                m = _DEFINE_HEAD.match(raw.decode("latin-1"))
+                if not m:
+                    continue
+                name, params, body = m.group(1), m.group(2), m.group(3)
+                plist = tuple(p.strip() for p in params[1:-1].split(",")) if params else ()
+                calls = out.setdefault(name, {})
+                if "(" in body:
+                    calls.update(dict.fromkeys(macro_calls(body.replace("\\\n", " "), plist)))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def tree_macro_names(root: str, arch: str = "x86") -> frozenset[str]:
+    """Every macro name `#define`d in the tree's include/ and arch/<arch>/include/ headers."""
+    return frozenset(tree_macros(root, arch))

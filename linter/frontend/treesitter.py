@@ -619,11 +619,23 @@ def extract_c(
         ex.decls.extend(other.decls)
         order = sorted(range(len(anns)), key=lambda i: anns[i].span.start)
         anns = [anns[i] for i in order]
-    # Attach annotation indexes to their declarations.
+    # Attach annotation indexes to their declarations; one written before the declarators
+    # (`static __initdata int a, b, c;`) applies to every declarator of the declaration.
+    siblings: dict[int, list[int]] = {}
+    for idxs in ex.decl_index.values():
+        if len(idxs) > 1:
+            for i in idxs:
+                siblings[i] = idxs
     by_owner: dict[int, list[int]] = {}
     for i, a in enumerate(anns):
         if a.owner is not None:
-            by_owner.setdefault(a.owner, []).append(i)
+            targets = (
+                siblings.get(a.owner, [a.owner])
+                if a.position in ("specifiers", "type-tag", "after-body")
+                else [a.owner]
+            )
+            for t in targets:
+                by_owner.setdefault(t, []).append(i)
     decls = [d if i not in by_owner else replace(d, annotations=tuple(by_owner[i])) for i, d in enumerate(ex.decls)]
     # Only the macros that hold an annotation are kept (the rules ask what such a macro is);
     # the section table reads headers' macros on its own.
