@@ -21,7 +21,7 @@ import networkx as nx
 from hvlint.errors import HvlintError
 from hvlint.facts import Decl, FileFacts, Ref
 from hvlint.model import Project
-from hvlint.tables import entries, registrations
+from hvlint.tables import entries, never_called, registrations
 
 _PRIORITY = {"call": 3, "jump": 2, "ref": 1}
 
@@ -32,9 +32,17 @@ class GraphStats:
     unresolved_names: Counter[str] = field(default_factory=Counter)
 
 
-def build(project: Project, macros: frozenset[str] = frozenset()) -> tuple[nx.DiGraph, GraphStats]:
-    """The graph of `project`; `macros` are the names the tree #defines (a call to one is a
-    macro use, not a call to a function outside the scope)."""
+def build(project: Project, macros: dict[str, tuple[str, ...] | None] | None = None) -> tuple[nx.DiGraph, GraphStats]:
+    """The graph of `project`; `macros` maps the names the tree #defines to the names their
+    bodies call: a call to a macro is followed through the macro to the functions it calls
+    (edges with `macro=NAME`), never made a call to a function of that name."""
+    macros = dict(macros or {})
+    for f in project.facts:
+        for name in f.macro_names:
+            macros.setdefault(name, ())
+        for name, called in f.macro_calls:
+            if name not in macros or macros[name] == ():
+                macros[name] = called
     g: nx.DiGraph = nx.DiGraph()
     stats = GraphStats()
     for s in project.symbols.values():
@@ -93,10 +101,14 @@ def _edges_of(
     d: Decl,
     members: dict[str, set[str]],
     stats: GraphStats,
-    macros: frozenset[str],
+    macros: dict[str, tuple[str, ...] | None],
 ) -> None:
     refs: Iterable[Ref] = (*d.calls, *d.refs)
+    dead = never_called()
     for r in refs:
+        if r.kind == "call" and dead.match(r.name):
+            stats.unresolved["a function that must never be called (link-time assertion)"] += 1
+            continue
         extra = {"cond": r.cond} if r.cond else {}
         if r.kind == "member-call":
             targets = members.get(r.name, set())
@@ -114,6 +126,13 @@ def _edges_of(
         elif r.kind in ("call", "jump"):
             if r.name in macros and r.name not in project.declared:
                 stats.unresolved["a macro of the tree's headers"] += 1
+                for callee in _through_macro(r.name, macros, project):
+                    if dead.match(callee):
+                        continue
+                    targets_m = project.resolve(callee, f.path) or [_external(g, callee, "function")]
+                    for t in targets_m:
+                        if t != sid:
+                            _add_edge(g, sid, t, "call", r.line, macro=r.name, **extra)
             elif r.name.startswith("__builtin_"):
                 stats.unresolved["a compiler builtin"] += 1
             elif r.name in project.declared or f.lang == "asm":
@@ -126,6 +145,32 @@ def _edges_of(
             else:
                 stats.unresolved["no declaration in scope (a macro, a builtin or a local pointer)"] += 1
                 stats.unresolved_names[r.name] += 1
+
+
+_MAX_MACRO_DEPTH = 6
+
+
+def _through_macro(name: str, macros: dict[str, tuple[str, ...] | None], project: Project) -> list[str]:
+    """The functions a macro's expansion calls, following the macros it uses; a macro with
+    several definitions (one per configuration) is not followed."""
+    out: dict[str, None] = {}
+    seen = {name}
+    frontier = [name]
+    for _ in range(_MAX_MACRO_DEPTH):
+        nxt: list[str] = []
+        for m in frontier:
+            for callee in macros.get(m) or ():
+                if callee in seen:
+                    continue
+                seen.add(callee)
+                if callee in macros and callee not in project.declared:
+                    nxt.append(callee)
+                else:
+                    out[callee] = None
+        if not nxt:
+            break
+        frontier = nxt
+    return list(out)
 
 
 def _registrations(g: nx.DiGraph, project: Project, stats: GraphStats) -> None:

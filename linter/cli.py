@@ -171,11 +171,9 @@ def _graph(ns: argparse.Namespace):  # type: ignore[no-untyped-def]
     opts = Options(paths=[ns.path], root=ns.root, scope=ns.scope, jobs=_jobs(ns.jobs), arch=ns.arch)
     res = collect(opts)
     project = Project.build(res.facts, table_provider(res, ns.arch))
-    from hvlint.tables import tree_macro_names
+    from hvlint.tables import tree_macros
 
-    macros = tree_macro_names(res.root, ns.arch) if res.in_tree else frozenset()
-    macros = macros | frozenset(n for f in res.facts for n in f.macro_names)
-    g, stats = callgraph.build(project, macros)
+    g, stats = callgraph.build(project, tree_macros(res.root, ns.arch) if res.in_tree else {})
     return res, g, stats
 
 

@@ -164,6 +164,8 @@ class FileFacts:
     annotations: tuple[Annotation, ...] = ()
     macros: tuple[MacroDef, ...] = ()
     macro_names: tuple[str, ...] = ()  # every name the file #defines
+    # With references: for each macro of the file whose body calls something, the names called.
+    macro_calls: tuple[tuple[str, tuple[str, ...]], ...] = ()
     invocations: tuple[Invocation, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     stats: ParseStats = field(default_factory=ParseStats)

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -587,6 +588,18 @@ def registrations() -> dict[str, Registration]:
 
 
 @lru_cache(maxsize=1)
+def never_called() -> re.Pattern[str]:
+    """Names of functions declared to fail the link when a call to them survives."""
+    t = _toml("registrations.toml")
+    pats = t.get("never_called", {}).get("patterns", [])
+    if not isinstance(pats, list) or not all(isinstance(p, str) and p for p in pats):
+        raise HvlintError("hvlint/data/registrations.toml: never_called.patterns must be a list of globs")
+    import fnmatch
+
+    return re.compile("|".join(fnmatch.translate(p) for p in pats) or r"(?!x)x")
+
+
+@lru_cache(maxsize=1)
 def entries() -> tuple[Entry, ...]:
     t = _toml("entries.toml")
     src = "hvlint/data/entries.toml"
@@ -603,8 +616,10 @@ _DEFINE_HEAD = re.compile(r"#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?(.*)", 
 _CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
 _NOT_CALLS = frozenset(
     "if while for switch return sizeof typeof __typeof__ __typeof _Generic defined asm __asm__ "
-    "volatile __volatile__ __attribute__ __attribute alignof _Alignof __alignof__ offsetof do".split()
+    "volatile __volatile__ __attribute__ __attribute alignof _Alignof __alignof__ offsetof do "
+    "goto _Static_assert static_assert _Pragma __diag __auto_type".split()
 )
+_ATTRIBUTE_WORD = re.compile(r"__\w+__")
 
 
 def macro_calls(body: str, params: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -612,17 +627,22 @@ def macro_calls(body: str, params: tuple[str, ...] = ()) -> tuple[str, ...]:
     body = re.sub(r'"(?:[^"\\]|\\.)*"', " ", body)
     seen: dict[str, None] = {}
     for name in _CALLED.findall(body):
-        if name not in _NOT_CALLS and name not in params and not name.startswith("__builtin_"):
-            seen[name] = None
+        if name in _NOT_CALLS or name in params or name.startswith("__builtin_"):
+            continue
+        if _ATTRIBUTE_WORD.fullmatch(name):
+            continue  # `__section__(...)` inside __attribute__((...)): not a call
+        seen[name] = None
     return tuple(seen)
 
 
 @lru_cache(maxsize=8)
-def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
+def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...] | None]:
     """Every macro `#define`d in the tree's include/ and arch/<arch>/include/ headers, with
-    the names its bodies call (all definitions of a name merged: every configuration).  A
-    call to one of these is a macro use; the call graph follows it to what it calls."""
+    the names its body calls; None for a macro with several definitions (its expansion
+    depends on the configuration, so the call graph does not follow it).  A call to one of
+    these is a macro use, not a call to a function of that name."""
     out: dict[str, dict[str, None]] = {}
+    defined: Counter[str] = Counter()
     for rel in ("include", f"arch/{arch}/include"):
         for path in _header_files(root, rel):
             try:
@@ -638,10 +658,11 @@ def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
                     continue
                 name, params, body = m.group(1), m.group(2), m.group(3)
                 plist = tuple(p.strip() for p in params[1:-1].split(",")) if params else ()
+                defined[name] += 1
                 calls = out.setdefault(name, {})
                 if "(" in body:
                     calls.update(dict.fromkeys(macro_calls(body.replace("\\\n", " "), plist)))
-    return {k: tuple(v) for k, v in out.items()}
+    return {k: (tuple(v) if defined[k] == 1 else None) for k, v in out.items()}
 
 
 def tree_macro_names(root: str, arch: str = "x86") -> frozenset[str]:

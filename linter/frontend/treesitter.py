@@ -110,6 +110,18 @@ def _depth(text: str, pos: int) -> int:
     return text.count("(", 0, pos) + text.count("[", 0, pos) - text.count(")", 0, pos) - text.count("]", 0, pos)
 
 
+def _macro_calls(prepared: Prepared) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    from hvlint.tables import macro_calls
+
+    out: dict[str, dict[str, None]] = {}
+    for d in prepared.defines:
+        if "(" in d.body:
+            called = macro_calls(d.body, d.params or ())
+            if called:
+                out.setdefault(d.name, {}).update(dict.fromkeys(called))
+    return tuple((k, tuple(v)) for k, v in out.items())
+
+
 def _depth0_char(text: str, ch: str) -> int:
     """Offset of the first `ch` outside parentheses and brackets, or -1."""
     depth = 0
@@ -659,6 +671,7 @@ def extract_c(
         annotations=tuple(anns),
         macros=macros,
         macro_names=tuple(sorted({d.name for d in prepared.defines})),
+        macro_calls=_macro_calls(prepared) if refs else (),
         invocations=invocations,
         diagnostics=tuple(diagnostics),
         stats=_count_errors(tree.root_node),
