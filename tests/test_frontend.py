@@ -249,3 +249,19 @@ def test_refs_carry_the_condition_they_stand_under() -> None:
         ("d", "!(defined(CONFIG_A)) && !(defined(CONFIG_B))"),
         ("e", None),
     ]
+
+
+def test_function_defining_macros() -> None:
+    src = (
+        "DEFINE_IDTENTRY(exc_divide_error)\n{\n\tdo_error_trap(regs);\n}\n"
+        "DEFINE_IDTENTRY_SYSVEC(sysvec_x86_platform_ipi)\n{\n\tx86_platform_ipi_callback();\n}\n"
+        "SYSCALL_DEFINE0(getpid)\n{\n\treturn task_tgid_vnr(current);\n}\n"
+    )
+    f = extract_c("t.c", src.encode(), VOCAB, refs=True)
+    assert [(d.name, d.kind, d.name_span.line) for d in f.decls] == [
+        ("exc_divide_error", "function", 1),
+        ("sysvec_x86_platform_ipi", "function", 5),
+        ("getpid", "function", 9),
+    ]
+    assert [r.name for r in decl(f, "exc_divide_error").calls] == ["do_error_trap"]
+    assert f.stats.error_nodes == 0

@@ -829,6 +829,9 @@ _LINE_MACRO = re.compile(r"\n" + _LINE_MACRO_BODY)
 _LINE_MACRO_AT_START = re.compile(_LINE_MACRO_BODY)
 _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
 _DECLARING = re.compile(r"(?:^|_)(?:DECLARE|DEFINE)_")
+# Macros that define a function named by their first argument, its body following
+# (arch/x86/include/asm/idtentry.h, include/linux/syscalls.h).
+_FUNCTION_MACRO = re.compile(r"DEFINE_IDTENTRY\w*$|(?:COMPAT_)?SYSCALL_DEFINE0$|DEFINE_FREDENTRY\w*$")
 
 
 def _line_macros(
@@ -868,6 +871,14 @@ def _line_macros(
             args = tuple(" ".join(text[a:b].split()) for a, b in split_top_level(text, p + 1, close - 1))
             invocations.append((name, start, args))
         declares = upper and (static or lead or _DECLARING.search(name) is not None or name == "LIST_HEAD")
+        if upper and nxt == "{" and _FUNCTION_MACRO.match(name):
+            # DEFINE_IDTENTRY(exc_divide_error) { ... }: a function named by the first argument
+            parts = split_top_level(text, p + 1, close - 1)
+            first = text[parts[0][0] : parts[0][1]].strip()
+            head = f"void {first}()"
+            if re.fullmatch(r"[A-Za-z_]\w*", first) and len(head) <= close - start:
+                replace.append((start, head + " " * (close - start - len(head))))
+            continue
         if declares and (nxt in ";=," or annotated):
             parts = split_top_level(text, p + 1, close - 1)
             first = text[parts[0][0] : parts[0][1]]
