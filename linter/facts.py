@@ -22,6 +22,16 @@ class Span:
     end: int
 
 
+def span_at(line_starts: list[int], start: int, end: int) -> Span:
+    """The Span of bytes [start, end) given the offsets at which the file's lines start."""
+    from bisect import bisect_right
+
+    l1 = bisect_right(line_starts, start) - 1
+    last = max(start, end - 1)
+    l2 = bisect_right(line_starts, last) - 1
+    return Span(l1 + 1, start - line_starts[l1] + 1, l2 + 1, last - line_starts[l2] + 1, start, end)
+
+
 @dataclass(frozen=True, slots=True)
 class AttrItem:
     """One attribute inside `__attribute__((a, b(x)))`: its name as written and its argument text."""

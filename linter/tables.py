@@ -14,6 +14,7 @@ import re
 import sys
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -204,17 +205,22 @@ class _Def:
     arch: str | None
 
 
+def _read_headers(root: str, rel: str) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of the headers below root/rel (unreadable ones skipped, 4 MiB at most)."""
+    for path in _header_files(root, rel):
+        try:
+            with open(path, "rb") as fh:
+                yield path, fh.read(4 << 20)
+        except OSError:
+            continue
+
+
 def _collect_defines(root: str, rels: list[tuple[str, str | None]], section_headers: set[str]) -> dict[str, list[_Def]]:
     defs: dict[str, list[_Def]] = {}
     empty = Vocabulary()
     pattern = empty.pattern()
     for rel, arch in rels:
-        for path in _header_files(root, rel):
-            try:
-                with open(path, "rb") as fh:
-                    data = fh.read(4 << 20)
-            except OSError:
-                continue
+        for path, data in _read_headers(root, rel):
             if not _has_relevant_define(data):
                 continue
             text = data.decode("latin-1")
@@ -644,12 +650,7 @@ def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...] | Non
     out: dict[str, dict[str, None]] = {}
     defined: Counter[str] = Counter()
     for rel in ("include", f"arch/{arch}/include"):
-        for path in _header_files(root, rel):
-            try:
-                with open(path, "rb") as fh:
-                    data = fh.read(4 << 20)
-            except OSError:
-                continue
+        for _, data in _read_headers(root, rel):
             if b"define" not in data:
                 continue
             for raw in _DEFINE_LINES.findall(data):

@@ -45,7 +45,7 @@ from itertools import accumulate
 from typing import Any
 
 from hvlint.errors import HvlintError
-from hvlint.facts import Decl, Diagnostic, FileFacts, ParseStats, Ref, Span
+from hvlint.facts import Decl, Diagnostic, FileFacts, ParseStats, Ref, Span, span_at
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -444,11 +444,7 @@ class _Walk:
     # -- positions -----------------------------------------------------------------------
 
     def span(self, start: int, end: int) -> Span:
-        starts = self.line_starts
-        l1 = bisect_right(starts, start) - 1
-        last = max(start, end - 1)
-        l2 = bisect_right(starts, last) - 1
-        return Span(l1 + 1, start - starts[l1] + 1, l2 + 1, last - starts[l2] + 1, start, end)
+        return span_at(self.line_starts, start, end)
 
     def line_of(self, off: int) -> int:
         return self.fixed_line or bisect_right(self.line_starts, off)

@@ -140,20 +140,24 @@ def match_paren(text: str, open_pos: int) -> int:
     return -1
 
 
-def split_top_level(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split text[start:end] at commas outside parentheses/brackets/strings."""
+_SPLIT_TOKENS = re.compile(r"""[()\[\]{},:]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.){1,8}'""")
+
+
+def split_top_level(text: str, start: int, end: int, sep: str = ",") -> list[tuple[int, int]]:
+    """Split text[start:end] at `sep` (a comma, or the colons of an asm statement) outside
+    parentheses, brackets, braces and strings."""
     parts: list[tuple[int, int]] = []
     depth = 0
     seg = start
-    for m in re.finditer(r"""[()\[\]{},]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.){1,8}'""", text[start:end]):
+    for m in _SPLIT_TOKENS.finditer(text, start, end):
         tok = m.group()
         if tok in "([{":
             depth += 1
         elif tok in ")]}":
             depth -= 1
-        elif tok == "," and depth == 0:
-            parts.append((seg, start + m.start()))
-            seg = start + m.end()
+        elif tok == sep and depth == 0:
+            parts.append((seg, m.start()))
+            seg = m.end()
     parts.append((seg, end))
     return parts
 
@@ -744,22 +748,7 @@ def _asm_statements(text: str, skip: _Skip, blanker: _Blanker, replace: list[tup
 
 def _split_asm(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The `:`-separated sections of an asm statement (colons outside parens and strings)."""
-    parts: list[tuple[int, int]] = []
-    depth = 0
-    seg = start
-    for m in re.finditer(r"""[()\[\]]|::?|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.){1,8}'""", text[start:end]):
-        tok = m.group()
-        if tok in "([":
-            depth += 1
-        elif tok in ")]":
-            depth -= 1
-        elif tok[0] == ":" and depth == 0:
-            parts.append((seg, start + m.start()))
-            if tok == "::":
-                parts.append((start + m.start() + 1, start + m.start() + 1))
-            seg = start + m.end()
-    parts.append((seg, end))
-    return parts
+    return split_top_level(text, start, end, ":")
 
 
 _TEMPLATE_TOKEN = re.compile(r""""(?:[^"\\\n]|\\.)*"|[A-Za-z_]\w*|\S""")

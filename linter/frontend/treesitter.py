@@ -26,6 +26,7 @@ from hvlint.facts import (
     MacroDef,
     ParseStats,
     Span,
+    span_at,
 )
 from hvlint.facts import Ref as FactRef
 from hvlint.frontend.prepare import (
@@ -93,11 +94,7 @@ class _Lines:
         self.starts = starts
 
     def span(self, start: int, end: int) -> Span:
-        starts = self.starts
-        l1 = bisect_right(starts, start) - 1
-        last = max(start, end - 1)
-        l2 = bisect_right(starts, last) - 1
-        return Span(l1 + 1, start - starts[l1] + 1, l2 + 1, last - starts[l2] + 1, start, end)
+        return span_at(self.starts, start, end)
 
 
 _INITIALIZER_LINE = re.compile(r"\n[ \t]*\.[A-Za-z_]\w*[ \t]*=")
