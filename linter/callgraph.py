@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -24,6 +24,11 @@ from hvlint.model import Project
 from hvlint.tables import entries, never_called, registrations
 
 _PRIORITY = {"call": 3, "jump": 2, "ref": 1}
+# Node ids are `path::name` strings (networkx's classes are generic only in its stubs).
+if TYPE_CHECKING:
+    Graph = nx.DiGraph[str]
+else:
+    Graph = nx.DiGraph
 
 
 @dataclass
@@ -32,7 +37,7 @@ class GraphStats:
     unresolved_names: Counter[str] = field(default_factory=Counter)
 
 
-def build(project: Project, macros: dict[str, tuple[str, ...] | None] | None = None) -> tuple[nx.DiGraph, GraphStats]:
+def build(project: Project, macros: dict[str, tuple[str, ...] | None] | None = None) -> tuple[Graph, GraphStats]:
     """The graph of `project`; `macros` maps the names the tree #defines to the names their
     bodies call: a call to a macro is followed through the macro to the functions it calls
     (edges with `macro=NAME`), never made a call to a function of that name."""
@@ -43,7 +48,7 @@ def build(project: Project, macros: dict[str, tuple[str, ...] | None] | None = N
         for name, called in f.macro_calls:
             if name not in macros or macros[name] == ():
                 macros[name] = called
-    g: nx.DiGraph = nx.DiGraph()
+    g: Graph = nx.DiGraph()
     stats = GraphStats()
     for s in project.symbols.values():
         g.add_node(s.id, name=s.name, path=s.path, line=s.line, kind=s.kind, section=s.section, entry=False)
@@ -77,7 +82,7 @@ def _ident(arg: str) -> str:
     return arg.split("(")[0].strip()
 
 
-def _add_edge(g: nx.DiGraph, u: str, v: str, kind: str, line: int, **extra: Any) -> None:
+def _add_edge(g: Graph, u: str, v: str, kind: str, line: int, **extra: Any) -> None:
     if g.has_edge(u, v):
         old = g.edges[u, v]
         if _PRIORITY[kind] > _PRIORITY[old["kind"]] or (kind == old["kind"] and line < old["line"]):
@@ -86,7 +91,7 @@ def _add_edge(g: nx.DiGraph, u: str, v: str, kind: str, line: int, **extra: Any)
     g.add_edge(u, v, kind=kind, line=line, **extra)
 
 
-def _external(g: nx.DiGraph, name: str, kind: str) -> str:
+def _external(g: Graph, name: str, kind: str) -> str:
     nid = f"::{name}"
     if nid not in g:
         g.add_node(nid, name=name, path=None, line=None, kind=kind, section=None, entry=False)
@@ -94,7 +99,7 @@ def _external(g: nx.DiGraph, name: str, kind: str) -> str:
 
 
 def _edges_of(
-    g: nx.DiGraph,
+    g: Graph,
     project: Project,
     sid: str,
     f: FileFacts,
@@ -173,7 +178,7 @@ def _through_macro(name: str, macros: dict[str, tuple[str, ...] | None], project
     return list(out)
 
 
-def _registrations(g: nx.DiGraph, project: Project, stats: GraphStats) -> None:
+def _registrations(g: Graph, project: Project, stats: GraphStats) -> None:
     regs = registrations()
     for f in project.facts:
         for inv in f.invocations:
@@ -199,7 +204,7 @@ def _registrations(g: nx.DiGraph, project: Project, stats: GraphStats) -> None:
 # -- queries --------------------------------------------------------------------------------
 
 
-def find(g: nx.DiGraph, symbol: str) -> list[str]:
+def find(g: Graph, symbol: str) -> list[str]:
     """Node ids for a symbol given as `name` or `path::name`."""
     if symbol in g:
         return [symbol]
@@ -209,7 +214,7 @@ def find(g: nx.DiGraph, symbol: str) -> list[str]:
     return sorted(found, key=lambda n: (g.nodes[n].get("path") is None, n))
 
 
-def cut(g: nx.DiGraph, sources: list[str] | None, targets: list[str] | None, depth: int | None) -> nx.DiGraph:
+def cut(g: Graph, sources: list[str] | None, targets: list[str] | None, depth: int | None) -> Graph:
     """The part of the graph reachable from `sources` and/or reaching `targets`."""
     keep: set[str] | None = None
     if sources:
@@ -226,7 +231,7 @@ def cut(g: nx.DiGraph, sources: list[str] | None, targets: list[str] | None, dep
     return g if keep is None else g.subgraph(keep).copy()
 
 
-def shortest_path(g: nx.DiGraph, sources: list[str], targets: list[str]) -> list[str] | None:
+def shortest_path(g: Graph, sources: list[str], targets: list[str]) -> list[str] | None:
     best: list[str] | None = None
     target_set = set(targets)
     for s in sources:
@@ -244,12 +249,12 @@ def shortest_path(g: nx.DiGraph, sources: list[str], targets: list[str]) -> list
 # -- export --------------------------------------------------------------------------------
 
 
-def to_json(g: nx.DiGraph) -> str:
+def to_json(g: Graph) -> str:
     data = nx.node_link_data(g, edges="edges")
     return json.dumps(data, indent=1, default=str) + "\n"
 
 
-def to_dot(g: nx.DiGraph) -> str:
+def to_dot(g: Graph) -> str:
     def q(s: object) -> str:
         return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -271,8 +276,8 @@ def to_dot(g: nx.DiGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_graphml(g: nx.DiGraph) -> str:
-    clean: nx.DiGraph = nx.DiGraph()
+def to_graphml(g: Graph) -> str:
+    clean: Graph = nx.DiGraph()
     for n, data in g.nodes(data=True):
         clean.add_node(n, **{k: _graphml_value(v) for k, v in data.items()})
     for u, v, data in g.edges(data=True):

@@ -837,8 +837,8 @@ def _line_macros(
     after them (`BUILD_KVM_GPR_ACCESSORS(rax, RAX)`, `build_mmio_read(...)`) blanked."""
     n = len(text)
     known = vocab.blank | vocab.calls | vocab.dsl | vocab.pair | vocab.syscall
-    first = _LINE_MACRO_AT_START.match(text)
-    for m in itertools.chain([first] if first else [], _LINE_MACRO.finditer(text)):
+    at_start = _LINE_MACRO_AT_START.match(text)
+    for m in itertools.chain([at_start] if at_start else [], _LINE_MACRO.finditer(text)):
         if m.group(5) is not None:
             indent, static, lead, name, start = "", "", "", m.group(5), m.start(5)
         else:
@@ -939,21 +939,20 @@ def _odd_arguments(text: str, skip: _Skip, blanker: _Blanker, replace: list[tupl
         replace.append((start, "(int)" + " " * (p - start - 5) + "{"))
         replace.append((close - 1, "}"))
     for pre in _TYPE_ARG_HINT.finditer(text):
-        m = _TYPE_ARG.match(text, pre.start())
-        if m is not None:
-            if skip(m.start()) or (m.group(1) == "(" and not _after_identifier(text, m.start())):
+        tm = _TYPE_ARG.match(text, pre.start())
+        if tm is not None:
+            if skip(tm.start()) or (tm.group(1) == "(" and not _after_identifier(text, tm.start())):
                 continue
-            blanker.blank(m.start(3), m.end(3))
-            if m.group(5):
-                blanker.blank(m.start(5), m.end(5))
+            blanker.blank(tm.start(3), tm.end(3))
+            if tm.group(5):
+                blanker.blank(tm.start(5), tm.end(5))
             continue
-        m = _WORDY_TYPE_ARG.match(text, pre.start())
-        if m is None or skip(m.start()) or (m.group(1) == "(" and not _after_identifier(text, m.start())):
+        wm = _WORDY_TYPE_ARG.match(text, pre.start())
+        if wm is None or skip(wm.start()) or (wm.group(1) == "(" and not _after_identifier(text, wm.start())):
             continue
-        word = m.group(2)
-        replace.append((m.start(2), re.sub(r"[ \t]+", "_", word)))
-        if m.group(3):
-            blanker.blank(m.start(3), m.end(3))
+        replace.append((wm.start(2), re.sub(r"[ \t]+", "_", wm.group(2))))
+        if wm.group(3):
+            blanker.blank(wm.start(3), wm.end(3))
     for m in _EMPTY_LAST_ARG.finditer(text):
         if not skip(m.start()):
             blanker.blank(m.start(), m.start() + 1)
