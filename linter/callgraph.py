@@ -37,7 +37,7 @@ class GraphStats:
     unresolved_names: Counter[str] = field(default_factory=Counter)
 
 
-def build(project: Project, macros: dict[str, tuple[str, ...] | None] | None = None) -> tuple[Graph, GraphStats]:
+def build(project: Project, macros: dict[str, tuple[str, ...]] | None = None) -> tuple[Graph, GraphStats]:
     """The graph of `project`; `macros` maps the names the tree #defines to the names their
     bodies call: a call to a macro is followed through the macro to the functions it calls
     (edges with `macro=NAME`), never made a call to a function of that name."""
@@ -106,7 +106,7 @@ def _edges_of(
     d: Decl,
     members: dict[str, set[str]],
     stats: GraphStats,
-    macros: dict[str, tuple[str, ...] | None],
+    macros: dict[str, tuple[str, ...]],
 ) -> None:
     refs: Iterable[Ref] = (*d.calls, *d.refs)
     dead = never_called()
@@ -155,16 +155,16 @@ def _edges_of(
 _MAX_MACRO_DEPTH = 6
 
 
-def _through_macro(name: str, macros: dict[str, tuple[str, ...] | None], project: Project) -> list[str]:
-    """The functions a macro's expansion calls, following the macros it uses; a macro with
-    several definitions (one per configuration) is not followed."""
+def _through_macro(name: str, macros: dict[str, tuple[str, ...]], project: Project) -> list[str]:
+    """The functions a macro's expansion calls, following the macros it uses (what every
+    definition of each calls: see tables.tree_macros)."""
     out: dict[str, None] = {}
     seen = {name}
     frontier = [name]
     for _ in range(_MAX_MACRO_DEPTH):
         nxt: list[str] = []
         for m in frontier:
-            for callee in macros.get(m) or ():
+            for callee in macros.get(m, ()):
                 if callee in seen:
                     continue
                 seen.add(callee)

@@ -13,7 +13,6 @@ import os
 import re
 import sys
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +20,7 @@ from importlib import resources
 from typing import Any
 
 from hvlint.errors import HvlintError
-from hvlint.frontend.prepare import RawDefine, Vocabulary, prepare, split_top_level
+from hvlint.frontend.prepare import RawDefine, Vocabulary, match_paren, prepare, split_top_level
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -628,9 +627,27 @@ _NOT_CALLS = frozenset(
 _ATTRIBUTE_WORD = re.compile(r"__\w+__")
 
 
+def _drop_attributes(body: str) -> str:
+    """`__attribute__((section("x"), aligned(8)))` names attributes, not callees."""
+    out = []
+    pos = 0
+    for m in re.finditer(r"__attribute(?:__)?\s*\(", body):
+        if m.start() < pos:
+            continue
+        close = match_paren(body, m.end() - 1)
+        if close < 0:
+            break
+        out.append(body[pos : m.start()])
+        pos = close
+    out.append(body[pos:])
+    return " ".join(out)
+
+
 def macro_calls(body: str, params: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The names a macro body calls (not its parameters, not keywords)."""
     body = re.sub(r'"(?:[^"\\]|\\.)*"', " ", body)
+    if "__attribute" in body:
+        body = _drop_attributes(body)
     seen: dict[str, None] = {}
     for name in _CALLED.findall(body):
         if name in _NOT_CALLS or name in params or name.startswith("__builtin_"):
@@ -641,17 +658,27 @@ def macro_calls(body: str, params: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(seen)
 
 
+_USERSPACE_BRANCH = ("!defined(__KERNEL__)", "!(defined(__KERNEL__))")
+
+
 @lru_cache(maxsize=8)
-def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...] | None]:
+def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
     """Every macro `#define`d in the tree's include/ and arch/<arch>/include/ headers, with
-    the names its body calls; None for a macro with several definitions (its expansion
-    depends on the configuration, so the call graph does not follow it).  A call to one of
-    these is a macro use, not a call to a function of that name."""
-    out: dict[str, dict[str, None]] = {}
-    defined: Counter[str] = Counter()
+    the names its body calls.  A macro defined several times (per configuration, per
+    architecture) calls what every definition calls; user-space alternatives
+    (`#ifndef __KERNEL__`) do not count.  A call to one of these is a macro use, not a call
+    to a function of that name."""
+    sets: dict[str, list[tuple[str, ...]]] = {}
+    empty = Vocabulary()
     for rel in ("include", f"arch/{arch}/include"):
         for _, data in _read_headers(root, rel):
             if b"define" not in data:
+                continue
+            if b"__KERNEL__" in data:
+                for d in prepare(data.decode("latin-1"), empty, directives_only=True).defines:
+                    if any(c in _USERSPACE_BRANCH for c in d.conditions):
+                        continue
+                    sets.setdefault(d.name, []).append(macro_calls(d.body, d.params or ()) if "(" in d.body else ())
                 continue
             for raw in _DEFINE_LINES.findall(data):
                 m = _DEFINE_HEAD.match(raw.decode("latin-1"))
@@ -659,11 +686,13 @@ def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...] | Non
                     continue
                 name, params, body = m.group(1), m.group(2), m.group(3)
                 plist = tuple(p.strip() for p in params[1:-1].split(",")) if params else ()
-                defined[name] += 1
-                calls = out.setdefault(name, {})
-                if "(" in body:
-                    calls.update(dict.fromkeys(macro_calls(body.replace("\\\n", " "), plist)))
-    return {k: (tuple(v) if defined[k] == 1 else None) for k, v in out.items()}
+                called = macro_calls(body.replace("\\\n", " "), plist) if "(" in body else ()
+                sets.setdefault(name, []).append(called)
+    out: dict[str, tuple[str, ...]] = {}
+    for name, variants in sets.items():
+        common = set(variants[0]).intersection(*variants[1:]) if len(variants) > 1 else set(variants[0])
+        out[name] = tuple(c for c in variants[0] if c in common)
+    return out
 
 
 def tree_macro_names(root: str, arch: str = "x86") -> frozenset[str]:
