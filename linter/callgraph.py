@@ -256,13 +256,13 @@ def to_json(g: Graph) -> str:
 
 def to_dot(g: Graph) -> str:
     def q(s: object) -> str:
-        return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
     lines = ["digraph hvlint {", "  node [shape=box, fontname=monospace];"]
     for n, data in g.nodes(data=True):
-        label = f"{data.get('name')}\\n{data.get('path') or '(outside the scope)'}:{data.get('line') or ''}"
+        label = f"{data.get('name')}\n{data.get('path') or '(outside the scope)'}:{data.get('line') or ''}"
         if data.get("section"):
-            label += f"\\n{data['section']}"
+            label += f"\n{data['section']}"
         attrs = [f"label={q(label)}"]
         if data.get("entry"):
             attrs.append("style=bold")
