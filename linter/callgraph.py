@@ -20,6 +20,7 @@ import networkx as nx
 
 from hvlint.errors import HvlintError
 from hvlint.facts import Decl, FileFacts, Ref
+from hvlint.frontend.prepare import FUNCTION_MACRO as _FUNCTION_MACRO
 from hvlint.model import Project
 from hvlint.tables import entries, never_called, registrations
 
@@ -69,6 +70,7 @@ def build(project: Project, macros: dict[str, tuple[str, ...]] | None = None) ->
     for sid, defs in project.defs.items():
         for f, d in defs:
             _edges_of(g, project, sid, f, d, members, stats, macros)
+    _function_macros(g, project, macros)
     _registrations(g, project, stats)
     for e in entries():
         sid = f"{e.path}::{e.name}"
@@ -176,6 +178,23 @@ def _through_macro(name: str, macros: dict[str, tuple[str, ...]], project: Proje
             break
         frontier = nxt
     return list(out)
+
+
+def _function_macros(g: Graph, project: Project, macros: dict[str, tuple[str, ...]]) -> None:
+    """A function defined by a macro (`DEFINE_IDTENTRY(exc_divide_error) { ... }`) also runs
+    the macro's own code: edges to what the macro's body calls."""
+    dead = never_called()
+    for f in project.facts:
+        for inv in f.invocations:
+            if not inv.args or not _FUNCTION_MACRO.match(inv.name) or inv.name not in macros:
+                continue
+            for sid in project.resolve(inv.args[0], f.path):
+                for callee in _through_macro(inv.name, macros, project):
+                    if dead.match(callee):
+                        continue
+                    for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:
+                        if t != sid:
+                            _add_edge(g, sid, t, "call", inv.line, macro=inv.name)
 
 
 def _registrations(g: Graph, project: Project, stats: GraphStats) -> None:

@@ -820,7 +820,7 @@ _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
 _DECLARING = re.compile(r"(?:^|_)(?:DECLARE|DEFINE)_")
 # Macros that define a function named by their first argument, its body following
 # (arch/x86/include/asm/idtentry.h, include/linux/syscalls.h).
-_FUNCTION_MACRO = re.compile(r"DEFINE_IDTENTRY\w*$|(?:COMPAT_)?SYSCALL_DEFINE0$|DEFINE_FREDENTRY\w*$")
+FUNCTION_MACRO = re.compile(r"DEFINE_IDTENTRY\w*$|(?:COMPAT_)?SYSCALL_DEFINE0$|DEFINE_FREDENTRY\w*$")
 
 
 def _line_macros(
@@ -860,13 +860,15 @@ def _line_macros(
             args = tuple(" ".join(text[a:b].split()) for a, b in split_top_level(text, p + 1, close - 1))
             invocations.append((name, start, args))
         declares = upper and (static or lead or _DECLARING.search(name) is not None or name == "LIST_HEAD")
-        if upper and nxt == "{" and _FUNCTION_MACRO.match(name):
+        if upper and nxt == "{" and FUNCTION_MACRO.match(name):
             # DEFINE_IDTENTRY(exc_divide_error) { ... }: a function named by the first argument
             parts = split_top_level(text, p + 1, close - 1)
             first = text[parts[0][0] : parts[0][1]].strip()
             head = f"void {first}()"
             if re.fullmatch(r"[A-Za-z_]\w*", first) and len(head) <= close - start:
                 replace.append((start, head + " " * (close - start - len(head))))
+                # the macro's own code (entry/exit work around the body) belongs to it too
+                invocations.append((name, start, (first,)))
             continue
         if declares and (nxt in ";=," or annotated):
             parts = split_top_level(text, p + 1, close - 1)
