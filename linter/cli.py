@@ -135,6 +135,7 @@ def _cmd_sections(path: str | None, arch: str, fmt: str, out: list[str]) -> int:
                     "source": table.source,
                     "arch": table.arch,
                     "section_macro": table.section_macro,
+                    "section_stringify": table.section_stringify,
                     "macros": [
                         {
                             "name": e.name,
@@ -154,7 +155,10 @@ def _cmd_sections(path: str | None, arch: str, fmt: str, out: list[str]) -> int:
         )
         return 0
     out.append(f"# section macros for {table.arch}, {table.source}")
-    out.append(f"# section macro: {table.section_macro}")
+    spelling = (
+        " (stringifies its argument: __section(.init.data), before Linux 5.10)" if table.section_stringify else ""
+    )
+    out.append(f"# section macro: {table.section_macro}{spelling}")
     for e in entries:
         cond = f"  [only if {' && '.join(e.conditions)}]" if e.conditions else ""
         via = f"  via {' -> '.join(e.via)}" if e.via else ""
