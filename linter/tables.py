@@ -163,11 +163,12 @@ class SectionTable:
     def counterpart(self, entry: SectionEntry, kind: str) -> SectionEntry | None:
         """The sibling of `entry` meant for `kind`: `__initdata` -> `__initconst`,
         `__meminit` -> `__meminitdata`, `__exit` -> `__exitdata`."""
-        m = re.match(r"^(\w*?)(init|exit|ref)(data|const)?$", entry.name)
+        # `__initdata_or_module` -> `__initconst_or_module` / `__init_or_module`
+        m = re.match(r"^(\w*?)(init|exit|ref)(data|const)?(_\w+)?$", entry.name)
         if m:
-            prefix, base, _ = m.groups()
+            prefix, base, _, tail = m.groups()
             suffix = {"function": "", "data": "data", "const": "const"}[kind]
-            cand = self.entries.get(f"{prefix}{base}{suffix}")
+            cand = self.entries.get(f"{prefix}{base}{suffix}{tail or ''}")
             if cand is not None and _kind_fits(cand.kind, kind):
                 return cand
         group = entry.section.rsplit(".", 1)[0] if "." in entry.section[1:] else entry.section

@@ -121,3 +121,11 @@ def test_real_tree_table_matches_the_kernel_facts() -> None:
     assert t.entries["__meminitdata"].conditional and not t.entries["__initdata"].conditional
     assert t.entries["__bss_decrypted"].conditional
     assert "__irq_entry" not in t.entries  # x86 makes it __invalid_section
+
+
+def test_counterparts_keep_the_family() -> None:
+    t = tables.table_for(None)
+    assert t.counterpart(t.entries["__initdata_or_module"], "const").name == "__initconst_or_module"
+    assert t.counterpart(t.entries["__initdata_or_module"], "function").name == "__init_or_module"
+    assert t.counterpart(t.entries["__meminitdata"], "const").name == "__meminitconst"
+    assert t.counterpart(t.entries["__initconst"], "data").name == "__initdata"
