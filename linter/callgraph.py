@@ -21,8 +21,8 @@ import networkx as nx
 from hvlint.errors import HvlintError
 from hvlint.facts import Decl, FileFacts, Ref
 from hvlint.frontend.prepare import FUNCTION_MACRO as _FUNCTION_MACRO
-from hvlint.model import Project
-from hvlint.tables import entries, never_called, registrations
+from hvlint.model import Project, section_class
+from hvlint.tables import entries, never_called, registrations, roots
 
 _PRIORITY = {"call": 3, "jump": 2, "ref": 1}
 # Node ids are `path::name` strings (networkx's classes are generic only in its stubs).
@@ -72,6 +72,7 @@ def build(project: Project, macros: dict[str, tuple[str, ...]] | None = None) ->
             _edges_of(g, project, sid, f, d, members, stats, macros)
     _function_macros(g, project, macros)
     _registrations(g, project, stats)
+    _runtime_roots(g, project)
     for e in entries():
         sid = f"{e.path}::{e.name}"
         if sid in g:
@@ -195,6 +196,35 @@ def _function_macros(g: Graph, project: Project, macros: dict[str, tuple[str, ..
                     for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:
                         if t != sid:
                             _add_edge(g, sid, t, "call", inv.line, macro=inv.name)
+
+
+def _runtime_roots(g: Graph, project: Project) -> None:
+    """Mark what can run after boot (`runtime_root` = why): functions defined by a syscall
+    or interrupt macro, exported symbols, assembly entry code, and functions whose address
+    is stored in data that outlives init (ops tables, global pointers)."""
+    data = roots()
+
+    def mark(node: str, reason: str) -> None:
+        if node in g and "runtime_root" not in g.nodes[node]:
+            g.nodes[node]["runtime_root"] = reason
+
+    for f in project.facts:
+        for inv in f.invocations:
+            reason = data.macros.get(inv.name)
+            if reason is not None and inv.args:
+                for sid in project.resolve(inv.args[0], f.path):
+                    mark(sid, reason)
+    for n, attrs in g.nodes(data=True):
+        for role in attrs.get("roles", ()):
+            if role in data.roles:
+                mark(n, data.roles[role])
+        if attrs.get("kind") == "asm" and attrs.get("section") in data.asm_sections:
+            mark(n, data.asm_sections[attrs["section"]])
+    for u, v, e in g.edges(data=True):
+        src = g.nodes[u]
+        if e["kind"] == "ref" and src.get("kind") == "object" and g.nodes[v].get("kind") == "function":
+            if section_class(src.get("section")) == "runtime":
+                mark(v, f"address stored in {src.get('name')} ({src.get('section')})")
 
 
 def _registrations(g: Graph, project: Project, stats: GraphStats) -> None:

@@ -239,6 +239,17 @@ def _graph_stats(g, stats, files: int, seconds: float) -> str:  # type: ignore[n
         f"nodes: {g.number_of_nodes()} ({', '.join(f'{k} {v}' for k, v in sorted(nodes.items()))}; {external} outside the scope)",
         f"edges: {g.number_of_edges()} ({', '.join(f'{k} {v}' for k, v in sorted(edges.items()))}; {via} through members or registrations)",
         f"entries: {', '.join(sorted(d['name'] for _, d in g.nodes(data=True) if d.get('entry')))}",
+        "runtime roots: "
+        + ", ".join(
+            f"{k} {v}"
+            for k, v in Counter(
+                "address stored in data that outlives init"
+                if str(d["runtime_root"]).startswith("address stored in")
+                else str(d["runtime_root"])
+                for _, d in g.nodes(data=True)
+                if d.get("runtime_root")
+            ).most_common()
+        ),
         "unresolved callees:",
     ]
     for reason, n in stats.unresolved.most_common():

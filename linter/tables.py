@@ -699,3 +699,26 @@ def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
 def tree_macro_names(root: str, arch: str = "x86") -> frozenset[str]:
     """Every macro name `#define`d in the tree's include/ and arch/<arch>/include/ headers."""
     return frozenset(tree_macros(root, arch))
+
+
+@dataclass(frozen=True, slots=True)
+class Roots:
+    """What makes a symbol a runtime root (linter/data/roots.toml): macro -> reason,
+    registration role -> reason, assembly section -> reason."""
+
+    macros: dict[str, str]
+    roles: dict[str, str]
+    asm_sections: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def roots() -> Roots:
+    t = _toml("roots.toml")
+    src = "hvlint/data/roots.toml"
+    parts: list[dict[str, str]] = []
+    for key in ("macros", "roles", "asm_sections"):
+        value = t.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
+            raise HvlintError(f"{src}: [{key}] must map names to a reason (a string)")
+        parts.append({str(k): v for k, v in value.items()})
+    return Roots(parts[0], parts[1], parts[2])

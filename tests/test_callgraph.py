@@ -105,6 +105,16 @@ def test_macros_are_not_callees_and_unknown_functions_are_outside_nodes(graph: d
     assert node(graph, "::demo_outside")["path"] is None  # called under #ifdef: every branch counts
 
 
+def test_runtime_roots(graph: dict[str, Any]) -> None:
+    roots = {n["id"]: n.get("runtime_root") for n in graph["nodes"] if n.get("runtime_root")}
+    assert roots["drivers/demo/proto.c::demo_exported"].startswith("exported")
+    assert roots["drivers/demo/proto.c::demo"] == "system call"
+    assert roots["arch/x86/kernel/traps.c::exc_demo"].startswith("exception or interrupt handler")
+    assert roots["drivers/demo/plat.c::demo_shutdown"] == "address stored in demo_runtime_ops (.rodata)"
+    # an __initconst table does not outlive init: demo_plat_init is no root through it
+    assert "drivers/demo/plat.c::demo_plat_init" not in roots
+
+
 def test_entries(graph: dict[str, Any]) -> None:
     assert node(graph, "init/main.c::start_kernel")["entry"] is True
     assert node(graph, "arch/x86/kernel/setup.c::setup_arch")["entry"] is False
@@ -180,3 +190,5 @@ def test_real_tree_entries_and_sections(real_graph: nx.DiGraph) -> None:
     assert node["kind"] == "asm" and node["section"] == ".head.text"
     assert real_graph.nodes["arch/x86/platform/pvh/enlighten.c::xen_prepare_pvh"]["section"] == ".init.text"
     assert real_graph.nodes["arch/x86/kernel/cpu/hypervisor.c::init_hypervisor_platform"]["section"] == ".init.text"
+    assert real_graph.nodes["arch/x86/kernel/traps.c::exc_divide_error"]["runtime_root"].startswith("exception")
+    assert "runtime_root" not in real_graph.nodes["init/main.c::start_kernel"]

@@ -551,6 +551,7 @@ def _pass_vocabulary(
                     replace.append((parts[0][1], "("))
                     for i in range(1, len(parts) - 1, 2):
                         replace.append((parts[i][1], " "))
+                    result.invocations.append((name, start, (text[parts[0][0] : parts[0][1]].strip(),)))
                 pos = p + 1
 
 
@@ -602,6 +603,8 @@ def one_branch(prepared: Prepared) -> Prepared:
         unbalanced=prepared.unbalanced,
         dead=dead,
         comments=prepared.comments,
+        cond_regions=prepared.cond_regions,
+        invocations=[i for i in prepared.invocations if i[1] not in inside],
     )
 
 

@@ -34,3 +34,8 @@ static int __init demo_param(char *str)
 	return demo_inline_helper(1);
 }
 __setup("demo=", demo_param);
+
+/* Outlives init: what it points to can be called at any time. */
+const struct demo_ops demo_runtime_ops = {
+	.shutdown = demo_shutdown,
+};

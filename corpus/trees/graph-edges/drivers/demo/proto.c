@@ -18,3 +18,8 @@ static int __init demo_device(void)
 	return demo_exported(3);
 }
 device_initcall(demo_device);
+
+SYSCALL_DEFINE1(demo, int, x)
+{
+	return demo_exported(x);
+}
