@@ -659,6 +659,8 @@ def macro_calls(body: str, params: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# `extern ... name(` in a header: a function in at least some configurations.
+_EXTERN_FUNCTION = re.compile(rb"\bextern\b[^;{}()]*?\b([A-Za-z_]\w*)\s*\(")
 _USERSPACE_BRANCH = ("!defined(__KERNEL__)", "!(defined(__KERNEL__))")
 
 
@@ -670,9 +672,12 @@ def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
     (`#ifndef __KERNEL__`) do not count.  A call to one of these is a macro use, not a call
     to a function of that name."""
     sets: dict[str, list[tuple[str, ...]]] = {}
+    externs: set[str] = set()
     empty = Vocabulary()
     for rel in ("include", f"arch/{arch}/include"):
         for _, data in _read_headers(root, rel):
+            if b"extern" in data:
+                externs.update(m.decode("latin-1") for m in _EXTERN_FUNCTION.findall(data))
             if b"define" not in data:
                 continue
             if b"__KERNEL__" in data:
@@ -691,6 +696,8 @@ def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
                 sets.setdefault(name, []).append(called)
     out: dict[str, tuple[str, ...]] = {}
     for name, variants in sets.items():
+        if name in externs:
+            continue  # also an extern function (mutex_lock is a macro only with lock debugging)
         common = set(variants[0]).intersection(*variants[1:]) if len(variants) > 1 else set(variants[0])
         out[name] = tuple(c for c in variants[0] if c in common)
     return out
