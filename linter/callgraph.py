@@ -22,7 +22,7 @@ from hvlint.errors import HvlintError
 from hvlint.facts import Decl, FileFacts, Ref
 from hvlint.frontend.prepare import FUNCTION_MACRO as _FUNCTION_MACRO
 from hvlint.model import Project, section_class
-from hvlint.tables import entries, never_called, registrations, roots
+from hvlint.tables import callee_of, entries, never_called, registrations, roots
 
 _PRIORITY = {"call": 3, "jump": 2, "ref": 1}
 # Node ids are `path::name` strings (networkx's classes are generic only in its stubs).
@@ -160,19 +160,30 @@ _MAX_MACRO_DEPTH = 6
 
 def _through_macro(name: str, macros: dict[str, tuple[str, ...]], project: Project) -> list[str]:
     """The functions a macro's expansion calls, following the macros it uses (what every
-    definition of each calls: see tables.tree_macros)."""
+    definition of each calls: see tables.tree_macros) and the functions handed to a macro as
+    arguments (`printk(...)` -> `printk_index_wrap(_printk, ...)` -> `_printk(...)`)."""
     out: dict[str, None] = {}
-    seen = {name}
-    frontier = [name]
+    seen: set[tuple[str, tuple[str, ...]]] = {(name, ())}
+    frontier: list[tuple[str, tuple[str, ...]]] = [(name, ())]
     for _ in range(_MAX_MACRO_DEPTH):
-        nxt: list[str] = []
-        for m in frontier:
-            for callee in macros.get(m, ()):
-                if callee in seen:
-                    continue
-                seen.add(callee)
+        nxt: list[tuple[str, tuple[str, ...]]] = []
+        for m, binding in frontier:
+            for entry in macros.get(m, ()):
+                callee, args = callee_of(entry)
+                if callee.startswith("$"):
+                    i = int(callee[1:])
+                    callee = binding[i] if i < len(binding) else ""
+                    if not callee:
+                        continue
                 if callee in macros and callee not in project.declared:
-                    nxt.append(callee)
+                    bound = tuple(
+                        (binding[int(a[1:])] if int(a[1:]) < len(binding) else "") if a.startswith("$") else a
+                        for a in args
+                    )
+                    state = (callee, bound)
+                    if state not in seen and len(seen) < 256:
+                        seen.add(state)
+                        nxt.append(state)
                 else:
                     out[callee] = None
         if not nxt:

@@ -645,18 +645,39 @@ def _drop_attributes(body: str) -> str:
 
 
 def macro_calls(body: str, params: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The names a macro body calls (not its parameters, not keywords)."""
+    """What a macro body calls, as `callee(arg,arg,...)` entries: the callee is a name, or
+    `$i` for the body's i-th parameter (`#define printk_index_wrap(_p_func, ...)
+    ... _p_func(...)`); an argument is a name, `$i` when the parameter is passed on, or empty
+    (an expression).  Keywords, builtins and attribute words are not callees."""
     body = re.sub(r'"(?:[^"\\]|\\.)*"', " ", body)
     if "__attribute" in body:
         body = _drop_attributes(body)
+    index = {p: i for i, p in enumerate(params)}
     seen: dict[str, None] = {}
-    for name in _CALLED.findall(body):
-        if name in _NOT_CALLS or name in params or name.startswith("__builtin_"):
+    for m in _CALLED.finditer(body):
+        name = m.group(1)
+        if name in _NOT_CALLS or name.startswith("__builtin_") or _ATTRIBUTE_WORD.fullmatch(name):
             continue
-        if _ATTRIBUTE_WORD.fullmatch(name):
-            continue  # `__section__(...)` inside __attribute__((...)): not a call
-        seen[name] = None
+        callee = f"${index[name]}" if name in index else name
+        close = match_paren(body, m.end() - 1)
+        args: list[str] = []
+        if close > 0:
+            for a, b in split_top_level(body, m.end(), close - 1):
+                arg = body[a:b].strip().lstrip("&").strip()
+                if arg in index:
+                    args.append(f"${index[arg]}")
+                elif re.fullmatch(r"[A-Za-z_]\w*", arg):
+                    args.append(arg)
+                else:
+                    args.append("")
+        seen[f"{callee}({','.join(args)})"] = None
     return tuple(seen)
+
+
+def callee_of(entry: str) -> tuple[str, list[str]]:
+    """`name(a,b)` -> ("name", ["a", "b"])."""
+    name, _, rest = entry.partition("(")
+    return name, rest[:-1].split(",") if rest[:-1] else []
 
 
 # `extern ... name(` in a header: a function in at least some configurations.
@@ -698,8 +719,9 @@ def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
     for name, variants in sets.items():
         if name in externs:
             continue  # also an extern function (mutex_lock is a macro only with lock debugging)
-        common = set(variants[0]).intersection(*variants[1:]) if len(variants) > 1 else set(variants[0])
-        out[name] = tuple(c for c in variants[0] if c in common)
+        names = [{callee_of(e)[0] for e in v} for v in variants]
+        common = names[0].intersection(*names[1:])
+        out[name] = tuple(e for e in variants[0] if callee_of(e)[0] in common)
     return out
 
 
