@@ -475,84 +475,73 @@ def _pass_vocabulary(
             continue
         name = m.group()
         pos = end
-        if name in local:
+        if name in local or name in vocab.blank:
             result.annotations.append(RawAnnotation(name, start, end, None))
             blanker.blank(start, end)
-        elif name in typearg:
-            p = _skip_ws(text, end)
-            if p < n and text[p] == "(":
-                close = match_paren(text, p)
-                if close < 0:
-                    continue
-                parts = split_top_level(text, p + 1, close - 1)
-                i = typearg[name]
-                if name == "offsetof":
-                    # tree-sitter-c knows `offsetof(type, member)` only for a plain member
-                    replace.append((start, "OFFSETOF"))
-                if len(parts) > i and len(parts) >= 2:
-                    # blank the type and one comma next to it: `min_t(   a, b)`
-                    s0, e0 = parts[i]
-                    if i + 1 < len(parts):
-                        blanker.blank(s0, parts[i + 1][0])
-                    else:
-                        blanker.blank(parts[i - 1][1], e0)
-                pos = p + 1
-        elif name in vocab.blank:
-            result.annotations.append(RawAnnotation(name, start, end, None))
-            blanker.blank(start, end)
+            continue
+        args = _argument_list(text, end)
+        if args is None:
+            continue
+        p, close = args
+        if close < 0:
+            if name in vocab.calls:
+                result.unbalanced.append(start)
+            continue
+        if name in typearg:
+            parts = split_top_level(text, p + 1, close - 1)
+            i = typearg[name]
+            if name == "offsetof":
+                # tree-sitter-c knows `offsetof(type, member)` only for a plain member
+                replace.append((start, "OFFSETOF"))
+            if len(parts) > i and len(parts) >= 2:
+                # blank the type and one comma next to it: `min_t(   a, b)`
+                s0, e0 = parts[i]
+                if i + 1 < len(parts):
+                    blanker.blank(s0, parts[i + 1][0])
+                else:
+                    blanker.blank(parts[i - 1][1], e0)
+            pos = p + 1
         elif name in vocab.calls:
-            p = _skip_ws(text, end)
-            if p < n and text[p] == "(":
-                close = match_paren(text, p)
-                if close < 0:
-                    result.unbalanced.append(start)
-                    continue
-                result.annotations.append(RawAnnotation(name, start, close, (p + 1, close - 1)))
-                blanker.blank(start, close)
-                pos = close
+            result.annotations.append(RawAnnotation(name, start, close, (p + 1, close - 1)))
+            blanker.blank(start, close)
+            pos = close
         elif name in vocab.dsl:
-            p = _skip_ws(text, end)
-            if p < n and text[p] == "(":
-                close = match_paren(text, p)
-                if close < 0:
-                    continue
-                q = _skip_ws(text, close)
-                if q < n and text[q] == ";":
-                    close = q + 1
-                blanker.blank(start, close)
-                pos = close
+            q = _skip_ws(text, close)
+            if q < n and text[q] == ";":
+                close = q + 1
+            blanker.blank(start, close)
+            pos = close
         elif name in vocab.pair:
-            p = _skip_ws(text, end)
-            if p < n and text[p] == "(":
-                close = match_paren(text, p)
-                if close < 0:
-                    continue
-                parts = split_top_level(text, p + 1, close - 1)
-                if len(parts) in (2, 3):
-                    # `DEFINE_PER_CPU(u64 [4], x)`: the array part cannot stand before the name
-                    for am in re.finditer(r"\[[^\]]*\]", text[parts[0][0] : parts[0][1]]):
-                        blanker.blank(parts[0][0] + am.start(), parts[0][0] + am.end())
-                    blanker.blank(start, p + 1)
-                    blanker.blank(parts[1][0] - 1, parts[1][0])  # `type, name` -> `type  name`
-                    if len(parts) == 3:  # DEFINE_EARLY_PER_CPU(type, name, init) -> `type name = init`
-                        replace.append((parts[2][0] - 1, "="))
-                    blanker.blank(close - 1, close)
-                pos = p + 1
-        elif name in vocab.syscall:
-            p = _skip_ws(text, end)
-            if p < n and text[p] == "(" and p - start >= 5:
-                close = match_paren(text, p)
-                if close < 0:
-                    continue
-                parts = split_top_level(text, p + 1, close - 1)
-                if len(parts) >= 3 and len(parts) % 2 == 1:
-                    # long <spaces> name( t1  a1, t2  a2)
-                    replace.append((start, "long" + " " * (p + 1 - start - 4)))
-                    replace.append((parts[0][1], "("))
-                    for i in range(1, len(parts) - 1, 2):
-                        replace.append((parts[i][1], " "))
-                    result.invocations.append((name, start, (text[parts[0][0] : parts[0][1]].strip(),)))
-                pos = p + 1
+            parts = split_top_level(text, p + 1, close - 1)
+            if len(parts) in (2, 3):
+                # `DEFINE_PER_CPU(u64 [4], x)`: the array part cannot stand before the name
+                for am in re.finditer(r"\[[^\]]*\]", text[parts[0][0] : parts[0][1]]):
+                    blanker.blank(parts[0][0] + am.start(), parts[0][0] + am.end())
+                blanker.blank(start, p + 1)
+                blanker.blank(parts[1][0] - 1, parts[1][0])  # `type, name` -> `type  name`
+                if len(parts) == 3:  # DEFINE_EARLY_PER_CPU(type, name, init) -> `type name = init`
+                    replace.append((parts[2][0] - 1, "="))
+                blanker.blank(close - 1, close)
+            pos = p + 1
+        elif name in vocab.syscall and p - start >= 5:
+            parts = split_top_level(text, p + 1, close - 1)
+            if len(parts) >= 3 and len(parts) % 2 == 1:
+                # long <spaces> name( t1  a1, t2  a2)
+                replace.append((start, "long" + " " * (p + 1 - start - 4)))
+                replace.append((parts[0][1], "("))
+                for i in range(1, len(parts) - 1, 2):
+                    replace.append((parts[i][1], " "))
+                result.invocations.append((name, start, (text[parts[0][0] : parts[0][1]].strip(),)))
+            pos = p + 1
+
+
+def _argument_list(text: str, end: int) -> tuple[int, int] | None:
+    """The `(` after a name ending at `end` and the offset past its matching `)` (-1 when
+    unbalanced), or None when no argument list follows."""
+    p = _skip_ws(text, end)
+    if p >= len(text) or text[p] != "(":
+        return None
+    return p, match_paren(text, p)
 
 
 def condition_segments(regions: list[tuple[int, int, str]]) -> tuple[list[int], list[int], list[str]]:
