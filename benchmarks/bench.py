@@ -48,16 +48,11 @@ import tree_sitter_c
 
 
 def default_scope(root: str) -> list[str]:
-    """The files `hvlint check ROOT` lints: the engine's own resolution when available
-    (default scope plus the section headers the table found), else `scope_files`."""
-    try:
-        from hvlint.engine import Options, resolve_inputs
+    """The files `hvlint check ROOT` lints (default scope plus the section headers the
+    table found): hvlint's own resolution."""
+    from hvlint.engine import Options, resolve_inputs
 
-        return list(resolve_inputs(Options(paths=[root]))[2])
-    except (ImportError, TypeError, AttributeError):
-        from hvlint.discover import scope_files
-
-        return scope_files(root, "default")
+    return list(resolve_inputs(Options(paths=[root]))[2])
 
 
 # ---------------------------------------------------------------------------------------------

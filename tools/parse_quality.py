@@ -43,16 +43,11 @@ from hvlint.tables import table_for, vocabulary_for
 
 
 def default_scope(root: str) -> list[str]:
-    """The files `hvlint check ROOT` lints: the engine's own resolution when available
-    (default scope plus the section headers the table found), else `scope_files`."""
-    try:
-        from hvlint.engine import Options, resolve_inputs
+    """The files `hvlint check ROOT` lints (default scope plus the section headers the
+    table found): hvlint's own resolution."""
+    from hvlint.engine import Options, resolve_inputs
 
-        return list(resolve_inputs(Options(paths=[root]))[2])
-    except (ImportError, TypeError, AttributeError):
-        from hvlint.discover import scope_files
-
-        return scope_files(root, "default")
+    return list(resolve_inputs(Options(paths=[root]))[2])
 
 
 # Reference figures for bare tree-sitter-c (research note, 1,328-file scope of 2026-11-25).
@@ -392,6 +387,21 @@ class Occurrence:
     block_scope: bool  # inside braces (function body or initializer)
 
 
+def _close_token(toks: list[str], open_index: int) -> int:
+    """Index of the `)` matching the `(` at toks[open_index] (or len(toks))."""
+    depth = 0
+    j = open_index
+    while j < len(toks):
+        if toks[j] == "(":
+            depth += 1
+        elif toks[j] == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        j += 1
+    return j
+
+
 def _filter_tokens(toks: list[str], section_names: frozenset[str], section_macro: str) -> list[str]:
     """Drop annotation macros (and the argument lists of function-like ones)."""
     out: list[str] = []
@@ -400,29 +410,11 @@ def _filter_tokens(toks: list[str], section_names: frozenset[str], section_macro
         t = toks[i]
         nxt = toks[i + 1] if i + 1 < len(toks) else ""
         if (t in _CALL_ATTRS or t == section_macro) and nxt == "(":
-            depth = 0
-            j = i + 1
-            while j < len(toks):
-                if toks[j] == "(":
-                    depth += 1
-                elif toks[j] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
+            j = _close_token(toks, i + 1)
             i = j + 1
             continue
         if t in _TYPEOF and nxt == "(":
-            depth = 0
-            j = i + 1
-            while j < len(toks):
-                if toks[j] == "(":
-                    depth += 1
-                elif toks[j] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
+            j = _close_token(toks, i + 1)
             out.append("int")  # stands for the type
             i = j + 1
             continue
