@@ -68,10 +68,15 @@ def scope_files(root: str, scope: str = "default", section_headers: tuple[str, .
     elif scope == "default":
         for top in DEFAULT_SCOPE_DIRS:
             _walk(root, top, out)
-        out.extend(h for h in section_headers if os.path.isfile(os.path.join(root, h)))
+        out.extend(existing(root, section_headers))
     else:
         raise HvlintError(f"unknown scope '{scope}' (use default or all)")
     return sorted(set(out))
+
+
+def existing(root: str, rels: tuple[str, ...]) -> list[str]:
+    """Those of `rels` that are files under root."""
+    return [h for h in rels if os.path.isfile(os.path.join(root, h))]
 
 
 def explicit_files(root: str, paths: list[str]) -> list[str]:

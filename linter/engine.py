@@ -203,7 +203,7 @@ def _extract_all(
     if jobs == 1 or len(files) < 32:
         table = table_for(root if in_tree else None, opts.arch)
         if whole and opts.scope == "default":
-            files = sorted(set(files) | set(discover.scope_files(root, opts.scope, table.section_headers)))
+            files = sorted(set(files) | set(discover.existing(root, table.section_headers)))
         vocab = vocabulary_for(table)
         pattern = vocab.pattern()
         return files, [extract_file(root, rel, vocab, pattern, refs)[0] for rel in files], table
@@ -212,7 +212,7 @@ def _extract_all(
         futures = [pool.submit(_extract_chunk, c) for c in _chunks(files, jobs)]
         table = table_for(root if in_tree else None, opts.arch)
         if whole and opts.scope == "default":
-            more = sorted(set(discover.scope_files(root, opts.scope, table.section_headers)) - set(files))
+            more = sorted(set(discover.existing(root, table.section_headers)) - set(files))
             futures += [pool.submit(_extract_chunk, c) for c in _chunks(more, jobs)]
             files = files + more
         facts = [f for fut in futures for f in fut.result()]

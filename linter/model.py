@@ -10,8 +10,7 @@ prototype of it in the scope (GCC merges attributes across declarations: a heade
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hvlint.facts import Annotation, Decl, FileFacts
@@ -132,9 +131,6 @@ class Project:
         init/main.c's static do_pre_smp_initcalls)."""
         return [sid for sid, s in self.symbols.items() if s.name == name]
 
-    def counts(self) -> Counter[str]:
-        return Counter(s.kind for s in self.symbols.values())
-
 
 def annotation_section(ann: Annotation, table: SectionTable) -> str | None:
     """The section an annotation puts its declaration in, per the file's table."""
@@ -168,9 +164,3 @@ def section_class(section: str | None) -> str:
         if section.startswith(prefix):
             return cls
     return "runtime"
-
-
-def iter_decls(facts: Iterable[FileFacts]) -> Iterable[tuple[FileFacts, Decl]]:
-    for f in facts:
-        for d in f.decls:
-            yield f, d

@@ -725,11 +725,6 @@ def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
     return out
 
 
-def tree_macro_names(root: str, arch: str = "x86") -> frozenset[str]:
-    """Every macro name `#define`d in the tree's include/ and arch/<arch>/include/ headers."""
-    return frozenset(tree_macros(root, arch))
-
-
 @dataclass(frozen=True, slots=True)
 class Roots:
     """What makes a symbol a runtime root (linter/data/roots.toml): macro -> reason,
