@@ -21,8 +21,9 @@ import networkx as nx
 from hvlint.errors import HvlintError
 from hvlint.facts import Decl, FileFacts, Ref
 from hvlint.frontend.prepare import FUNCTION_MACRO as _FUNCTION_MACRO
+from hvlint.frontend.prepare import match_paren
 from hvlint.model import Project, section_class
-from hvlint.tables import callee_of, entries, never_called, registrations, roots
+from hvlint.tables import callee_of, entries, never_called, registrations, roots, split_cond
 
 _PRIORITY = {"call": 3, "jump": 2, "ref": 1}
 # Node ids are `path::name` strings (networkx's classes are generic only in its stubs).
@@ -36,13 +37,44 @@ else:
 class GraphStats:
     unresolved: Counter[str] = field(default_factory=Counter)  # reason -> count
     unresolved_names: Counter[str] = field(default_factory=Counter)
+    compiled_out: int | None = None  # edges a --config left out
 
 
-def build(project: Project, macros: dict[str, tuple[str, ...]] | None = None) -> tuple[Graph, GraphStats]:
+def restrict(
+    g: Graph,
+    config: dict[str, str],
+    defines: dict[str, tuple[tuple[str, str], ...]],
+    local: dict[str, frozenset[str]] | None = None,
+) -> int:
+    """Drop the edges whose condition is false in `config` (a kernel .config; `defines`
+    decides conditions on header macros, `local` gives the names each file #defines, other
+    names being undefined); edges it cannot decide stay.  Returns how many were dropped."""
+    from hvlint.kconfig import evaluate
+
+    drop = []
+    for u, v, attrs in g.edges(data=True):
+        c = attrs.get("cond")
+        if isinstance(c, str) and c:
+            path = g.nodes[u].get("path")
+            names = local.get(path) if local is not None and path else None
+            if evaluate(c, config, defines, local=names) is False:
+                drop.append((u, v))
+    g.remove_edges_from(drop)
+    return len(drop)
+
+
+def build(
+    project: Project,
+    macros: dict[str, tuple[str, ...]] | None = None,
+    dual: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+) -> tuple[Graph, GraphStats]:
     """The graph of `project`; `macros` maps the names the tree #defines to the names their
     bodies call: a call to a macro is followed through the macro to the functions it calls
-    (edges with `macro=NAME`), never made a call to a function of that name."""
+    (edges with `macro=NAME`), never made a call to a function of that name.  `dual` names
+    what is a function in some configurations and a macro in others (`__phys_addr`, see
+    tables.dual_macros): a call to one is both, each edge under its condition."""
     macros = dict(macros or {})
+    dual = dual or {}
     for f in project.facts:
         for name in f.macro_names:
             macros.setdefault(name, ())
@@ -69,7 +101,7 @@ def build(project: Project, macros: dict[str, tuple[str, ...]] | None = None) ->
                 members.setdefault(key, set()).update(project.resolve(_ident(inv.args[reg.arg]), f.path))
     for sid, defs in project.defs.items():
         for f, d in defs:
-            _edges_of(g, project, sid, f, d, members, stats, macros)
+            _edges_of(g, project, sid, f, d, members, stats, macros, dual)
     _function_macros(g, project, macros)
     _registrations(g, project, stats)
     _runtime_roots(g, project)
@@ -88,8 +120,17 @@ def _ident(arg: str) -> str:
 def _add_edge(g: Graph, u: str, v: str, kind: str, line: int, **extra: Any) -> None:
     if g.has_edge(u, v):
         old = g.edges[u, v]
+        was = old.get("cond", "")
         if _PRIORITY[kind] > _PRIORITY[old["kind"]] or (kind == old["kind"] and line < old["line"]):
             old.update(kind=kind, line=line, **extra)
+        # the edge stands where either site does
+        now = extra.get("cond", "")
+        if was != now:
+            either = "" if not was or not now else f"({was}) || ({now})"
+            if either and len(either) < 400:
+                old["cond"] = either
+            else:
+                old.pop("cond", None)
         return
     g.add_edge(u, v, kind=kind, line=line, **extra)
 
@@ -110,6 +151,7 @@ def _edges_of(
     members: dict[str, set[str]],
     stats: GraphStats,
     macros: dict[str, tuple[str, ...]],
+    dual: dict[str, tuple[str, tuple[str, ...]]],
 ) -> None:
     refs: Iterable[Ref] = (*d.calls, *d.refs)
     dead = never_called()
@@ -126,6 +168,16 @@ def _edges_of(
             for t in sorted(targets):
                 _add_edge(g, sid, t, "call", r.line, via=r.name, **extra)
             continue
+        both_ways = dual.get(r.name) if r.kind == "call" else None
+        if both_ways is not None:
+            as_macro, entries = both_ways
+            for callee, cond in _through_macro(r.name, macros, project, dual, entries).items():
+                if not dead.match(callee):
+                    c = _both(r.cond or "", _both(as_macro, cond))
+                    for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:
+                        if t != sid:
+                            _add_edge(g, sid, t, "call", r.line, macro=r.name, cond=c)
+            extra = {"cond": _both(r.cond or "", _negate(as_macro))}
         targets_l = project.resolve(r.name, f.path)
         if targets_l:
             for t in targets_l:
@@ -134,13 +186,14 @@ def _edges_of(
         elif r.kind in ("call", "jump"):
             if r.name in macros and r.name not in project.declared:
                 stats.unresolved["a macro of the tree's headers"] += 1
-                for callee in _through_macro(r.name, macros, project):
+                for callee, cond in _through_macro(r.name, macros, project, dual).items():
                     if dead.match(callee):
                         continue
                     targets_m = project.resolve(callee, f.path) or [_external(g, callee, "function")]
+                    both = _both(r.cond or "", cond)
                     for t in targets_m:
                         if t != sid:
-                            _add_edge(g, sid, t, "call", r.line, macro=r.name, **extra)
+                            _add_edge(g, sid, t, "call", r.line, macro=r.name, **({"cond": both} if both else {}))
             elif r.name.startswith("__builtin_"):
                 stats.unresolved["a compiler builtin"] += 1
             elif r.name in project.declared or f.lang == "asm":
@@ -158,38 +211,82 @@ def _edges_of(
 _MAX_MACRO_DEPTH = 6
 
 
-def _through_macro(name: str, macros: dict[str, tuple[str, ...]], project: Project) -> list[str]:
-    """The functions a macro's expansion calls, following the macros it uses (what every
-    definition of each calls: see tables.tree_macros) and the functions handed to a macro as
-    arguments (`printk(...)` -> `printk_index_wrap(_printk, ...)` -> `_printk(...)`)."""
-    out: dict[str, None] = {}
+def _function_in_scope(project: Project, name: str) -> bool:
+    """Whether the scope declares or defines a function or object `name` (then a macro of
+    that name elsewhere, `#define arch_test_bit generic_test_bit` in asm-generic, is another
+    architecture's or configuration's)."""
+    return name in project.declared or name in project.globals_by_name or name in project.header_statics
+
+
+def _negate(c: str) -> str:
+    """`!(c)`, without a double negation."""
+    if c.startswith("!(") and c.endswith(")") and match_paren(c, 1) == len(c):
+        return c[2:-1]
+    return f"!({c})"
+
+
+def _both(a: str, b: str) -> str:
+    """The conjunction of two conditions ("" holds always)."""
+    if not a or not b or a == b:
+        return a or b
+    wrap = [c if "||" not in c else f"({c})" for c in (a, b)]
+    return " && ".join(wrap)
+
+
+def _through_macro(
+    name: str,
+    macros: dict[str, tuple[str, ...]],
+    project: Project,
+    dual: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+    start: tuple[str, ...] | None = None,
+) -> dict[str, str]:
+    """The functions a macro's expansion calls -> the condition under which it does ("":
+    always), following the macros it uses (each definition of each, under its condition:
+    see tables.tree_macros) and the functions handed to a macro as arguments
+    (`printk(...)` -> `printk_index_wrap(_printk, ...)` -> `_printk(...)`)."""
+    out: dict[str, str] = {}
     seen: set[tuple[str, tuple[str, ...]]] = {(name, ())}
-    frontier: list[tuple[str, tuple[str, ...]]] = [(name, ())]
+    frontier: list[tuple[str, tuple[str, ...], str]] = [(name, (), "")]
     for _ in range(_MAX_MACRO_DEPTH):
-        nxt: list[tuple[str, tuple[str, ...]]] = []
-        for m, binding in frontier:
-            for entry in macros.get(m, ()):
+        nxt: list[tuple[str, tuple[str, ...], str]] = []
+        for m, binding, cond in frontier:
+            if start is not None and m == name and not binding:
+                entries: tuple[str, ...] = start
+            elif dual and m in dual and (m not in macros or _function_in_scope(project, m)):
+                entries = dual[m][1]
+            else:
+                entries = macros.get(m, ())
+            for marked in entries:
+                entry, own = split_cond(marked)
+                here = _both(cond, own)
                 callee, args = callee_of(entry)
                 if callee.startswith("$"):
                     i = int(callee[1:])
                     callee = binding[i] if i < len(binding) else ""
                     if not callee:
                         continue
-                if callee in macros and callee not in project.declared:
-                    bound = tuple(
-                        (binding[int(a[1:])] if int(a[1:]) < len(binding) else "") if a.startswith("$") else a
-                        for a in args
-                    )
+                bound = tuple(
+                    (binding[int(a[1:])] if int(a[1:]) < len(binding) else "") if a.startswith("$") else a for a in args
+                )
+                both_ways = dual.get(callee) if dual else None
+                if callee in macros and not _function_in_scope(project, callee):
                     state = (callee, bound)
                     if state not in seen and len(seen) < 256:
                         seen.add(state)
-                        nxt.append(state)
-                else:
-                    out[callee] = None
+                        nxt.append((callee, bound, here))
+                    continue
+                if both_ways is not None:  # a macro in some configurations: both, under conditions
+                    state = (callee, bound)
+                    if state not in seen and len(seen) < 256:
+                        seen.add(state)
+                        nxt.append((callee, bound, _both(here, both_ways[0])))
+                    here = _both(here, _negate(both_ways[0]))
+                if callee not in out or (out[callee] and not here):
+                    out[callee] = here
         if not nxt:
             break
         frontier = nxt
-    return list(out)
+    return out
 
 
 def _function_macros(g: Graph, project: Project, macros: dict[str, tuple[str, ...]]) -> None:
@@ -201,12 +298,12 @@ def _function_macros(g: Graph, project: Project, macros: dict[str, tuple[str, ..
             if not inv.args or not _FUNCTION_MACRO.match(inv.name) or inv.name not in macros:
                 continue
             for sid in project.resolve(inv.args[0], f.path):
-                for callee in _through_macro(inv.name, macros, project):
+                for callee, cond in _through_macro(inv.name, macros, project).items():
                     if dead.match(callee):
                         continue
                     for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:
                         if t != sid:
-                            _add_edge(g, sid, t, "call", inv.line, macro=inv.name)
+                            _add_edge(g, sid, t, "call", inv.line, macro=inv.name, **({"cond": cond} if cond else {}))
 
 
 def _runtime_roots(g: Graph, project: Project) -> None:

@@ -69,6 +69,7 @@ def _build_parser() -> argparse.ArgumentParser:
     g.add_argument("--scope", default="default", choices=("default", "all"))
     g.add_argument("--jobs", "-j", type=int, default=None)
     g.add_argument("--arch", default="x86")
+    g.add_argument("--config", metavar="FILE", help="only the edges a kernel .config compiles (see `cond`)")
 
     pa = sub.add_parser("path", help="the shortest call/reference path from one symbol to another")
     pa.add_argument("source", metavar="FROM")
@@ -78,6 +79,7 @@ def _build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--scope", default="default", choices=("default", "all"))
     pa.add_argument("--jobs", "-j", type=int, default=None)
     pa.add_argument("--arch", default="x86")
+    pa.add_argument("--config", metavar="FILE", help="only the edges a kernel .config compiles")
     pa.add_argument("--format", default="text", choices=("text", "json"))
 
     sub.add_parser("rules", help="list the rules")
@@ -175,9 +177,19 @@ def _graph(ns: argparse.Namespace):  # type: ignore[no-untyped-def]
     opts = Options(paths=[ns.path], root=ns.root, scope=ns.scope, jobs=_jobs(ns.jobs), arch=ns.arch)
     res = collect(opts)
     project = Project.build(res.facts, table_provider(res, ns.arch))
-    from hvlint.tables import tree_macros
+    from hvlint.tables import dual_macros, tree_macros
 
-    g, stats = callgraph.build(project, tree_macros(res.root, ns.arch) if res.in_tree else {})
+    if res.in_tree:
+        g, stats = callgraph.build(project, tree_macros(res.root, ns.arch), dual_macros(res.root, ns.arch))
+    else:
+        g, stats = callgraph.build(project, {})
+    if ns.config:
+        from hvlint.kconfig import load_config
+        from hvlint.tables import tree_defines
+
+        defines = tree_defines(res.root, ns.arch) if res.in_tree else {}
+        local = {f.path: frozenset(f.macro_names) for f in res.facts}
+        stats.compiled_out = callgraph.restrict(g, load_config(ns.config), defines, local)
     return res, g, stats
 
 
@@ -234,10 +246,13 @@ def _graph_stats(g, stats, files: int, seconds: float) -> str:  # type: ignore[n
     external = sum(1 for n in g if str(n).startswith("::"))
     edges = Counter(d["kind"] for _, _, d in g.edges(data=True))
     via = sum(1 for _, _, d in g.edges(data=True) if d.get("via"))
+    conditional = sum(1 for _, _, d in g.edges(data=True) if d.get("cond"))
     lines = [
         f"files: {files}, seconds: {seconds:.2f}",
         f"nodes: {g.number_of_nodes()} ({', '.join(f'{k} {v}' for k, v in sorted(nodes.items()))}; {external} outside the scope)",
-        f"edges: {g.number_of_edges()} ({', '.join(f'{k} {v}' for k, v in sorted(edges.items()))}; {via} through members or registrations)",
+        f"edges: {g.number_of_edges()} ({', '.join(f'{k} {v}' for k, v in sorted(edges.items()))}; {via} through members or registrations; {conditional} under an #if condition"
+        + (f"; {stats.compiled_out} left out by --config" if stats.compiled_out is not None else "")
+        + ")",
         f"entries: {', '.join(sorted(d['name'] for _, d in g.nodes(data=True) if d.get('entry')))}",
         "runtime roots: "
         + ", ".join(

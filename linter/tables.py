@@ -623,9 +623,12 @@ _CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
 _NOT_CALLS = frozenset(
     "if while for switch return sizeof typeof __typeof__ __typeof _Generic defined asm __asm__ "
     "volatile __volatile__ __attribute__ __attribute alignof _Alignof __alignof__ offsetof do "
-    "goto _Static_assert static_assert _Pragma __diag __auto_type".split()
+    "goto _Static_assert static_assert _Pragma __diag __auto_type "
+    # type words: `(void (*)(int))fn` casts, they do not call `void`
+    "void char short int long signed unsigned float double _Bool bool struct union enum const".split()
 )
 _ATTRIBUTE_WORD = re.compile(r"__\w+__")
+_IF_ZERO = re.compile(r"\bif\s*\(\s*0\s*\)")
 
 
 def _drop_attributes(body: str) -> str:
@@ -652,10 +655,16 @@ def macro_calls(body: str, params: tuple[str, ...] = ()) -> tuple[str, ...]:
     body = re.sub(r'"(?:[^"\\]|\\.)*"', " ", body)
     if "__attribute" in body:
         body = _drop_attributes(body)
-    index = {p: i for i, p in enumerate(params)}
+    # `arg...` is the variadic parameter named `arg`, `...` is `__VA_ARGS__`
+    index = {(p.removesuffix("...") or "__VA_ARGS__"): i for i, p in enumerate(params)}
     seen: dict[str, None] = {}
+    dead = [(m.end(), body.find(";", m.end())) for m in _IF_ZERO.finditer(body)]
     for m in _CALLED.finditer(body):
         name = m.group(1)
+        if any(a <= m.start() < b for a, b in dead):
+            continue  # `if (0) _printk(fmt, ...)`: there for the format check, compiled out
+        if body[max(0, m.start() - 2) : m.start()] == "##" or body[: m.start()].rstrip().endswith("##"):
+            continue  # `prefix ## suffix()`: a pasted name, not the parameter's value
         if name in _NOT_CALLS or name.startswith("__builtin_") or _ATTRIBUTE_WORD.fullmatch(name):
             continue
         callee = f"${index[name]}" if name in index else name
@@ -681,18 +690,72 @@ def callee_of(entry: str) -> tuple[str, list[str]]:
 
 
 # `extern ... name(` in a header: a function in at least some configurations.
-_EXTERN_FUNCTION = re.compile(rb"\bextern\b[^;{}()]*?\b([A-Za-z_]\w*)\s*\(")
+_EXTERN_FUNCTION = re.compile(rb"\bextern\b[^;{}()]*?\b(?![A-Z0-9_]+\s*\()([A-Za-z_]\w*)\s*\(")
+_IF_LINE = re.compile(rb"^[ \t]*#[ \t]*if", re.M)
 _USERSPACE_BRANCH = ("!defined(__KERNEL__)", "!(defined(__KERNEL__))")
 
 
-@lru_cache(maxsize=8)
-def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
-    """Every macro `#define`d in the tree's include/ and arch/<arch>/include/ headers, with
-    the names its body calls.  A macro defined several times (per configuration, per
-    architecture) calls what every definition calls; user-space alternatives
-    (`#ifndef __KERNEL__`) do not count.  A call to one of these is a macro use, not a call
-    to a function of that name."""
-    sets: dict[str, list[tuple[str, ...]]] = {}
+COND_MARK = " @if "
+
+
+def with_cond(entry: str, cond: str) -> str:
+    """A macro-call entry that holds only under `cond` (a preprocessor condition)."""
+    return f"{entry}{COND_MARK}{cond}" if cond else entry
+
+
+def split_cond(entry: str) -> tuple[str, str]:
+    """`callee(a,b) @if COND` -> ("callee(a,b)", "COND"); no mark -> (entry, "")."""
+    entry, _, cond = entry.partition(COND_MARK)
+    return entry, cond
+
+
+def _any_of(conds: list[str]) -> str:
+    return conds[0] if len(conds) == 1 else " || ".join(f"({c})" for c in conds)
+
+
+def _merge_variants(variants: list[tuple[str, tuple[str, ...]]]) -> tuple[str, ...]:
+    """One macro's definitions (condition, calls) -> the calls of all of them, each labelled
+    with the condition under which a definition that makes it stands: every configuration,
+    not a guess.  A definition without a condition stands where the others do not (a header
+    included from an `#else`: spinlock_rt.h); several such definitions are alternatives of
+    another kind (another architecture's header, `#ifndef name` fallbacks) whose calls count
+    only when all of them make them."""
+    if len(variants) == 1:
+        return variants[0][1]
+    names = [{callee_of(e)[0] for e in calls} for _, calls in variants]
+    plain = [i for i, (cond, _) in enumerate(variants) if not cond]
+    out: dict[str, str] = {}
+    for calls in (c for _, c in variants):
+        for e in calls:
+            name = callee_of(e)[0]
+            in_plain = [name in names[i] for i in plain]
+            if e in out or (any(in_plain) and not all(in_plain)):
+                continue
+            having = [c for (c, _), n in zip(variants, names) if c and name in n]
+            lacking = [c for (c, _), n in zip(variants, names) if c and name not in n]
+            if all(in_plain) and not lacking:
+                out[e] = ""  # every definition makes it
+            elif plain and all(in_plain):
+                out[e] = f"!({_any_of(lacking)})"
+            else:
+                out[e] = _any_of(having)
+    return tuple(with_cond(e, c) for e, c in out.items())
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderDefine:
+    name: str
+    params: tuple[str, ...] | None
+    body: str
+    cond: str  # the conjunction of the `#if`s it stands under ("" for none)
+
+
+@lru_cache(maxsize=4)
+def header_defines(root: str, arch: str = "x86") -> tuple[tuple[HeaderDefine, ...], frozenset[str]]:
+    """Every `#define` of the tree's include/ and arch/<arch>/include/ headers with its
+    condition (user-space alternatives, `#ifndef __KERNEL__`, left out), and the names the
+    headers declare `extern ... name(`."""
+    out: list[HeaderDefine] = []
     externs: set[str] = set()
     empty = Vocabulary()
     for rel in ("include", f"arch/{arch}/include"):
@@ -701,28 +764,85 @@ def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
                 externs.update(m.decode("latin-1") for m in _EXTERN_FUNCTION.findall(data))
             if b"define" not in data:
                 continue
-            if b"__KERNEL__" in data:
+            if len(_IF_LINE.findall(data, 0, len(data))) > 1 or b"__KERNEL__" in data:  # more than a guard
                 for d in prepare(data.decode("latin-1"), empty, directives_only=True).defines:
-                    if any(c in _USERSPACE_BRANCH for c in d.conditions):
-                        continue
-                    sets.setdefault(d.name, []).append(macro_calls(d.body, d.params or ()) if "(" in d.body else ())
+                    if not any(c in _USERSPACE_BRANCH for c in d.conditions):
+                        out.append(HeaderDefine(d.name, d.params, d.body, " && ".join(d.conditions)))
                 continue
             for raw in _DEFINE_LINES.findall(data):
                 m = _DEFINE_HEAD.match(raw.decode("latin-1"))
-                if not m:
-                    continue
-                name, params, body = m.group(1), m.group(2), m.group(3)
-                plist = tuple(p.strip() for p in params[1:-1].split(",")) if params else ()
-                called = macro_calls(body.replace("\\\n", " "), plist) if "(" in body else ()
-                sets.setdefault(name, []).append(called)
-    out: dict[str, tuple[str, ...]] = {}
+                if m:
+                    params = m.group(2)
+                    plist = tuple(p.strip() for p in params[1:-1].split(",")) if params else None
+                    out.append(HeaderDefine(m.group(1), plist, m.group(3).replace("\\\n", " ").strip(), ""))
+    return tuple(out), frozenset(externs)
+
+
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+
+
+def _define_calls(d: HeaderDefine) -> tuple[str, ...]:
+    """What a header macro calls; an object-like alias of a function name (`#define outb
+    __outb`, `#define arch_test_bit generic_test_bit`) calls that name."""
+    if "(" in d.body:
+        return macro_calls(d.body, d.params or ())
+    if d.params is None and d.body != d.name and _IDENT.fullmatch(d.body) and d.body not in _NOT_CALLS:
+        return (f"{d.body}()",)
+    return ()
+
+
+@lru_cache(maxsize=8)
+def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
+    """Every macro `#define`d in the tree's include/ and arch/<arch>/include/ headers, with
+    the names its body calls.  A macro defined several times (per configuration) calls what
+    each definition calls, under that definition's condition (`split_cond`).  A call to one
+    of these is a macro use, not a call to a function of that name."""
+    defines, externs = header_defines(root, arch)
+    sets: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for d in defines:
+        sets.setdefault(d.name, []).append((d.cond, _define_calls(d)))
+    # A name also declared extern is a function in some configuration (mutex_lock is a
+    # macro only with lock debugging): not a macro.
+    return {name: _merge_variants(v) for name, v in sets.items() if name not in externs}
+
+
+_COMPILER_BUILTINS = frozenset(
+    "memset memcpy memmove memcmp memchr strlen strnlen strcpy strncpy strcat strncat strcmp strncmp "
+    "strchr strrchr strstr strscpy".split()
+)
+
+
+@lru_cache(maxsize=8)
+def dual_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Names that are an extern function in some configurations and a macro in the others
+    (`#ifdef CONFIG_DEBUG_VIRTUAL extern unsigned long __phys_addr(...) #else #define
+    __phys_addr(x) __phys_addr_nodebug(x)`): name -> (the condition under which it is a
+    macro, what the macro calls).  Names with a macro definition under no condition are
+    left out (a function in another architecture's header, or a macro always)."""
+    defines, externs = header_defines(root, arch)
+    sets: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for d in defines:
+        if d.name in externs:
+            sets.setdefault(d.name, []).append((d.cond, _define_calls(d)))
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
     for name, variants in sets.items():
-        if name in externs:
-            continue  # also an extern function (mutex_lock is a macro only with lock debugging)
-        names = [{callee_of(e)[0] for e in v} for v in variants]
-        common = names[0].intersection(*names[1:])
-        out[name] = tuple(e for e in variants[0] if callee_of(e)[0] in common)
+        if name in _COMPILER_BUILTINS:
+            continue  # memset stays memset: FORTIFY_SOURCE wrappers end in the builtin again
+        conds = [c for c, _ in variants]
+        if all(conds) and any(calls for _, calls in variants) and not any(c == f"!defined({name})" for c in conds):
+            out[name] = (_any_of(sorted(set(conds))), _merge_variants(variants))
     return out
+
+
+@lru_cache(maxsize=4)
+def tree_defines(root: str, arch: str = "x86") -> dict[str, tuple[tuple[str, str], ...]]:
+    """What `hvlint.kconfig.evaluate` needs to decide `defined(__WARN_FLAGS)` or
+    `BITS_PER_LONG == 64`: each header macro -> its definitions as (condition, body), the
+    body kept for object-like macros only."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for d in header_defines(root, arch)[0]:
+        out.setdefault(d.name, []).append((d.cond, d.body if d.params is None and len(d.body) < 200 else ""))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -192,3 +192,35 @@ def test_real_tree_entries_and_sections(real_graph: nx.DiGraph) -> None:
     assert real_graph.nodes["arch/x86/kernel/cpu/hypervisor.c::init_hypervisor_platform"]["section"] == ".init.text"
     assert real_graph.nodes["arch/x86/kernel/traps.c::exc_divide_error"]["runtime_root"].startswith("exception")
     assert "runtime_root" not in real_graph.nodes["init/main.c::start_kernel"]
+
+
+def test_config_dependent_macros_keep_every_alternative_with_its_condition(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "callgraph", "--scope", "all", "--from", "demo_msr_user", str(TREE))
+    g = json.loads(out)
+    u = "drivers/demo/msr.c::demo_msr_user"
+    assert edge(g, u, "::paravirt_demo_read_msr")["cond"] == "defined(CONFIG_DEMO_PARAVIRT)"
+    # the macro's other definition, or the direct call under #ifdef CONFIG_X86_64
+    assert (
+        edge(g, u, "::native_demo_read_msr")["cond"] == "(!(defined(CONFIG_DEMO_PARAVIRT))) || (defined(CONFIG_X86_64))"
+    )
+    # a function with CONFIG_DEMO_DEBUG, a macro without it: both edges, each with its condition
+    assert edge(g, u, "::demo_count_add")["cond"] == "defined(CONFIG_DEMO_DEBUG)"
+    assert edge(g, u, "::__demo_count_add")["cond"] == "!(defined(CONFIG_DEMO_DEBUG))"
+    targets = {e["target"] for e in g["edges"] if e["source"] == u}
+    # `if (0) demo_printk(...)`, a `##`-pasted name and a cast to `void (*)(int)` are no calls
+    assert not targets & {"::demo_printk", "::__COUNTER__", "::void", "::__demo_assert_"}, targets
+
+
+def test_config_restricts_the_graph_to_one_configuration(capsys: pytest.CaptureFixture[str]) -> None:
+    config = TREE / "configs" / "paravirt.config"
+    code, out, _ = run(
+        capsys, "callgraph", "--scope", "all", "--config", str(config), "--from", "demo_msr_user", str(TREE)
+    )
+    g = json.loads(out)
+    u = "drivers/demo/msr.c::demo_msr_user"
+    targets = {e["target"] for e in g["edges"] if e["source"] == u}
+    assert targets == {"::paravirt_demo_read_msr", "::native_demo_read_msr", "::__demo_count_add"}
+    code, out, _ = run(capsys, "callgraph", "--scope", "all", "--config", str(config), "--format", "stats", str(TREE))
+    assert code == 0 and "2 left out by --config" in out
+    code, _, err = run(capsys, "callgraph", "--config", str(TREE / "nosuch.config"), str(TREE))
+    assert code == 2 and "cannot read config" in err and "Traceback" not in err

@@ -129,3 +129,20 @@ def test_counterparts_keep_the_family() -> None:
     assert t.counterpart(t.entries["__initdata_or_module"], "function").name == "__init_or_module"
     assert t.counterpart(t.entries["__meminitdata"], "const").name == "__meminitconst"
     assert t.counterpart(t.entries["__initconst"], "data").name == "__initdata"
+
+
+def test_merge_macro_definitions_keeps_each_alternative_under_its_condition() -> None:
+    from hvlint.tables import _merge_variants, macro_calls
+
+    assert _merge_variants([("A", ("f()", "g()")), ("!(A)", ("f()", "h()"))]) == ("f()", "g() @if A", "h() @if !(A)")
+    # a definition without a condition (a header included from an #else) stands where the others do not
+    assert _merge_variants([("", ("f()", "g()")), ("A", ("f()", "h()"))]) == ("f()", "g() @if !(A)", "h() @if A")
+    # two unconditioned definitions (two architectures' headers): only what both call
+    assert _merge_variants([("", ("f()", "g()")), ("", ("f()", "h()")), ("A", ("k()",))]) == (
+        "f() @if !(A)",
+        "k() @if A",
+    )
+    assert macro_calls("({ if (0) _printk(fmt, ##__VA_ARGS__); 0; })", ("fmt", "...")) == ()
+    assert macro_calls("printk_index_wrap(_printk, fmt, ##args)", ("fmt", "args...")) == (
+        "printk_index_wrap(_printk,$0,)",
+    )
