@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from hvlint.facts import Decl, FileFacts, Ref
 from hvlint.frontend.prepare import FUNCTION_MACRO as _FUNCTION_MACRO
 from hvlint.frontend.prepare import match_paren
 from hvlint.model import Project, section_class
-from hvlint.tables import callee_of, entries, never_called, registrations, roots, split_cond
+from hvlint.tables import Dual, LazyMacros, callee_of, entries, never_called, registrations, roots, split_cond
 
 _PRIORITY = {"call": 3, "jump": 2, "ref": 1}
 # Node ids are `path::name` strings (networkx's classes are generic only in its stubs).
@@ -65,15 +65,17 @@ def restrict(
 
 def build(
     project: Project,
-    macros: dict[str, tuple[str, ...]] | None = None,
-    dual: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+    macros: MutableMapping[str, tuple[str, ...]] | None = None,
+    dual: dict[str, Dual] | None = None,
+    values: frozenset[str] = frozenset(),
 ) -> tuple[Graph, GraphStats]:
     """The graph of `project`; `macros` maps the names the tree #defines to the names their
     bodies call: a call to a macro is followed through the macro to the functions it calls
     (edges with `macro=NAME`), never made a call to a function of that name.  `dual` names
     what is a function in some configurations and a macro in others (`__phys_addr`, see
-    tables.dual_macros): a call to one is both, each edge under its condition."""
-    macros = dict(macros or {})
+    tables.dual_macros): a call to one is both, each edge under its condition.  `values`
+    are object-like macros: one used as a value (`current->mm`) calls what its body calls."""
+    macros = macros.overlay() if isinstance(macros, LazyMacros) else dict(macros or {})  # files' own on top
     dual = dual or {}
     for f in project.facts:
         for name in f.macro_names:
@@ -101,7 +103,7 @@ def build(
                 members.setdefault(key, set()).update(project.resolve(_ident(inv.args[reg.arg]), f.path))
     for sid, defs in project.defs.items():
         for f, d in defs:
-            _edges_of(g, project, sid, f, d, members, stats, macros, dual)
+            _edges_of(g, project, sid, f, d, members, stats, macros, dual, values)
     _function_macros(g, project, macros)
     _registrations(g, project, stats)
     _runtime_roots(g, project)
@@ -150,8 +152,9 @@ def _edges_of(
     d: Decl,
     members: dict[str, set[str]],
     stats: GraphStats,
-    macros: dict[str, tuple[str, ...]],
-    dual: dict[str, tuple[str, tuple[str, ...]]],
+    macros: Mapping[str, tuple[str, ...]],
+    dual: dict[str, Dual],
+    values: frozenset[str] = frozenset(),
 ) -> None:
     refs: Iterable[Ref] = (*d.calls, *d.refs)
     dead = never_called()
@@ -169,9 +172,9 @@ def _edges_of(
                 _add_edge(g, sid, t, "call", r.line, via=r.name, **extra)
             continue
         both_ways = dual.get(r.name) if r.kind == "call" else None
-        if both_ways is not None:
-            as_macro, entries = both_ways
-            for callee, cond in _through_macro(r.name, macros, project, dual, entries).items():
+        if both_ways is not None and (both_ways.declared or _function_in_scope(project, r.name)):
+            as_macro = both_ways.cond
+            for callee, cond in _through_macro(r.name, macros, project, dual, both_ways.calls).items():
                 if not dead.match(callee):
                     c = _both(r.cond or "", _both(as_macro, cond))
                     for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:
@@ -183,6 +186,13 @@ def _edges_of(
             for t in targets_l:
                 if t != sid or r.kind != "ref":
                     _add_edge(g, sid, t, r.kind, r.line, **extra)
+        elif r.kind == "ref" and r.name in values and macros.get(r.name) and not _function_in_scope(project, r.name):
+            for callee, cond in _through_macro(r.name, macros, project, dual, as_value=True).items():
+                if not dead.match(callee):
+                    c = _both(r.cond or "", cond)
+                    for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:
+                        if t != sid:
+                            _add_edge(g, sid, t, "call", r.line, macro=r.name, **({"cond": c} if c else {}))
         elif r.kind in ("call", "jump"):
             if r.name in macros and r.name not in project.declared:
                 stats.unresolved["a macro of the tree's headers"] += 1
@@ -235,52 +245,64 @@ def _both(a: str, b: str) -> str:
 
 def _through_macro(
     name: str,
-    macros: dict[str, tuple[str, ...]],
+    macros: Mapping[str, tuple[str, ...]],
     project: Project,
-    dual: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+    dual: dict[str, Dual] | None = None,
     start: tuple[str, ...] | None = None,
+    as_value: bool = False,
 ) -> dict[str, str]:
     """The functions a macro's expansion calls -> the condition under which it does ("":
     always), following the macros it uses (each definition of each, under its condition:
     see tables.tree_macros) and the functions handed to a macro as arguments
-    (`printk(...)` -> `printk_index_wrap(_printk, ...)` -> `_printk(...)`)."""
+    (`printk(...)` -> `printk_index_wrap(_printk, ...)` -> `_printk(...)`).  `as_value`:
+    the macro is used as a value, not called (`current`), so an alias it stands for
+    (`#define PAGE_SHIFT CONFIG_PAGE_SHIFT`) is a value too."""
     out: dict[str, str] = {}
     seen: set[tuple[str, tuple[str, ...]]] = {(name, ())}
-    frontier: list[tuple[str, tuple[str, ...], str]] = [(name, (), "")]
+    frontier: list[tuple[str, tuple[str, ...], str, bool]] = [(name, (), "", as_value)]
     for _ in range(_MAX_MACRO_DEPTH):
-        nxt: list[tuple[str, tuple[str, ...], str]] = []
-        for m, binding, cond in frontier:
+        nxt: list[tuple[str, tuple[str, ...], str, bool]] = []
+        for m, binding, cond, value in frontier:
             if start is not None and m == name and not binding:
                 entries: tuple[str, ...] = start
             elif dual and m in dual and (m not in macros or _function_in_scope(project, m)):
-                entries = dual[m][1]
+                entries = dual[m].calls
             else:
                 entries = macros.get(m, ())
             for marked in entries:
                 entry, own = split_cond(marked)
                 here = _both(cond, own)
-                callee, args = callee_of(entry)
-                if callee.startswith("$"):
-                    i = int(callee[1:])
-                    callee = binding[i] if i < len(binding) else ""
-                    if not callee:
+                if entry.startswith("="):  # `#define outb __outb`: outb(...) is __outb(...)
+                    callee, bound, alias = entry[1:], binding, True
+                    if value and callee not in macros:
                         continue
-                bound = tuple(
-                    (binding[int(a[1:])] if int(a[1:]) < len(binding) else "") if a.startswith("$") else a for a in args
-                )
+                else:
+                    callee, args = callee_of(entry)
+                    alias = False
+                    if callee.startswith("$"):
+                        i = int(callee[1:])
+                        callee = binding[i] if i < len(binding) else ""
+                        if not callee:
+                            continue
+                    bound = tuple(
+                        (binding[int(a[1:])] if int(a[1:]) < len(binding) else "") if a.startswith("$") else a
+                        for a in args
+                    )
                 both_ways = dual.get(callee) if dual else None
+                if both_ways is not None and not (both_ways.declared or _function_in_scope(project, callee)):
+                    both_ways = None
                 if callee in macros and not _function_in_scope(project, callee):
                     state = (callee, bound)
                     if state not in seen and len(seen) < 256:
                         seen.add(state)
-                        nxt.append((callee, bound, here))
+                        nxt.append((callee, bound, here, value and alias))
                     continue
                 if both_ways is not None:  # a macro in some configurations: both, under conditions
                     state = (callee, bound)
                     if state not in seen and len(seen) < 256:
                         seen.add(state)
-                        nxt.append((callee, bound, _both(here, both_ways[0])))
-                    here = _both(here, _negate(both_ways[0]))
+                        nxt.append((callee, bound, _both(here, both_ways.cond), False))
+                    here = _both(here, _negate(both_ways.cond))
                 if callee not in out or (out[callee] and not here):
                     out[callee] = here
         if not nxt:
@@ -289,7 +311,7 @@ def _through_macro(
     return out
 
 
-def _function_macros(g: Graph, project: Project, macros: dict[str, tuple[str, ...]]) -> None:
+def _function_macros(g: Graph, project: Project, macros: Mapping[str, tuple[str, ...]]) -> None:
     """A function defined by a macro (`DEFINE_IDTENTRY(exc_divide_error) { ... }`) also runs
     the macro's own code: edges to what the macro's body calls."""
     dead = never_called()

@@ -177,10 +177,11 @@ def _graph(ns: argparse.Namespace):  # type: ignore[no-untyped-def]
     opts = Options(paths=[ns.path], root=ns.root, scope=ns.scope, jobs=_jobs(ns.jobs), arch=ns.arch)
     res = collect(opts)
     project = Project.build(res.facts, table_provider(res, ns.arch))
-    from hvlint.tables import dual_macros, tree_macros
+    from hvlint.tables import dual_macros, object_macros, tree_macros
 
     if res.in_tree:
-        g, stats = callgraph.build(project, tree_macros(res.root, ns.arch), dual_macros(res.root, ns.arch))
+        root, arch = res.root, ns.arch
+        g, stats = callgraph.build(project, tree_macros(root, arch), dual_macros(root, arch), object_macros(root, arch))
     else:
         g, stats = callgraph.build(project, {})
     if ns.config:

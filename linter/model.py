@@ -43,6 +43,7 @@ class Project:
     declared: set[str] = field(default_factory=set)  # names with a prototype or extern in scope
     # where each definition came from: symbol id -> [(facts, decl)]
     defs: dict[str, list[tuple[FileFacts, Decl]]] = field(default_factory=dict)
+    _by_name: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, facts: list[FileFacts], table_for: Callable[[str], SectionTable]) -> Project:
@@ -70,6 +71,7 @@ class Project:
         return p
 
     def _add(self, f: FileFacts, d: Decl) -> None:
+        self._by_name = None
         static = d.storage == "static"
         sid = f"{f.path}::{d.name}"
         section, via = (d.section, "") if f.lang == "asm" else self._section_of(f, d)
@@ -129,7 +131,11 @@ class Project:
     def named(self, name: str) -> list[str]:
         """Every symbol of that name, static or not (a registration runner such as
         init/main.c's static do_pre_smp_initcalls)."""
-        return [sid for sid, s in self.symbols.items() if s.name == name]
+        if self._by_name is None:
+            self._by_name = {}
+            for sid, sym in self.symbols.items():
+                self._by_name.setdefault(sym.name, []).append(sid)
+        return list(self._by_name.get(name, ()))
 
 
 def annotation_section(ann: Annotation, table: SectionTable) -> str | None:

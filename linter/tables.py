@@ -13,14 +13,14 @@ import os
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from hvlint.errors import HvlintError
-from hvlint.frontend.prepare import RawDefine, Vocabulary, match_paren, prepare, split_top_level
+from hvlint.frontend.prepare import RawDefine, Vocabulary, condition_segments, match_paren, prepare, split_top_level
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -629,6 +629,10 @@ _NOT_CALLS = frozenset(
 )
 _ATTRIBUTE_WORD = re.compile(r"__\w+__")
 _IF_ZERO = re.compile(r"\bif\s*\(\s*0\s*\)")
+_UNEVALUATED = re.compile(
+    r"\b(?:__builtin_constant_p|sizeof|typeof|__typeof__|__typeof|__same_type|__is_constexpr|_Static_assert"
+    r"|static_assert|__builtin_types_compatible_p|alignof|_Alignof|__alignof__)\s*\("
+)
 
 
 def _drop_attributes(body: str) -> str:
@@ -659,6 +663,18 @@ def macro_calls(body: str, params: tuple[str, ...] = ()) -> tuple[str, ...]:
     index = {(p.removesuffix("...") or "__VA_ARGS__"): i for i, p in enumerate(params)}
     seen: dict[str, None] = {}
     dead = [(m.end(), body.find(";", m.end())) for m in _IF_ZERO.finditer(body)]
+    for m in _UNEVALUATED.finditer(body):  # `__builtin_constant_p(boot_cpu_has(bit))` calls nothing
+        close = match_paren(body, m.end() - 1)
+        if close > 0:
+            dead.append((m.end(), close))
+            # `__builtin_constant_p(E) ? E : f(x)`: E runs only when folded to a constant
+            inner = re.sub(r"\s+", "", body[m.end() : close - 1])
+            q = re.match(r"\s*\?\s*", body[close:])
+            call = _CALLED.match(body, close + q.end()) if q else None
+            if call and inner:
+                end = match_paren(body, call.end() - 1)
+                if end > 0 and re.sub(r"\s+", "", body[call.start() : end]) == inner:
+                    dead.append((call.start(), end))
     for m in _CALLED.finditer(body):
         name = m.group(1)
         if any(a <= m.start() < b for a, b in dead):
@@ -684,13 +700,19 @@ def macro_calls(body: str, params: tuple[str, ...] = ()) -> tuple[str, ...]:
 
 
 def callee_of(entry: str) -> tuple[str, list[str]]:
-    """`name(a,b)` -> ("name", ["a", "b"])."""
+    """`name(a,b)` -> ("name", ["a", "b"]); an alias entry `=name` -> ("=name", [])."""
     name, _, rest = entry.partition("(")
     return name, rest[:-1].split(",") if rest[:-1] else []
 
 
 # `extern ... name(` in a header: a function in at least some configurations.
-_EXTERN_FUNCTION = re.compile(rb"\bextern\b[^;{}()]*?\b(?![A-Z0-9_]+\s*\()([A-Za-z_]\w*)\s*\(")
+# A function prototype at the start of a line, with or without `extern`:
+# `unsigned long __lockfunc _raw_spin_lock_irqsave(raw_spinlock_t *lock) __acquires(lock);`
+_EXTERN_FUNCTION = re.compile(
+    rb"^[ \t]*(?!return\b|if\b|else\b|while\b|do\b|for\b|switch\b|case\b|goto\b|typedef\b|static\b|#)"
+    rb"[A-Za-z_][\w \t*]*?[ \t*]([a-z_]\w*)[ \t]*\((?:[^;{}#()]|\([^;{}#()]*\))*\)[^;{}#=]*;",
+    re.M,
+)
 _IF_LINE = re.compile(rb"^[ \t]*#[ \t]*if", re.M)
 _USERSPACE_BRANCH = ("!defined(__KERNEL__)", "!(defined(__KERNEL__))")
 
@@ -754,28 +776,62 @@ class HeaderDefine:
 def header_defines(root: str, arch: str = "x86") -> tuple[tuple[HeaderDefine, ...], frozenset[str]]:
     """Every `#define` of the tree's include/ and arch/<arch>/include/ headers with its
     condition (user-space alternatives, `#ifndef __KERNEL__`, left out), and the names the
-    headers declare `extern ... name(`."""
-    out: list[HeaderDefine] = []
+    headers declare as functions.  A header that other headers include only under a
+    condition (`#ifdef CONFIG_SMP #include <linux/spinlock_api_smp.h> #else ... _up.h`)
+    adds that condition to its macros."""
+    found: list[tuple[str, HeaderDefine]] = []
     externs: set[str] = set()
     empty = Vocabulary()
+    sites: dict[str, list[str]] = {}  # included header -> conditions of the #include lines
     for rel in ("include", f"arch/{arch}/include"):
-        for _, data in _read_headers(root, rel):
-            if b"extern" in data:
-                externs.update(m.decode("latin-1") for m in _EXTERN_FUNCTION.findall(data))
+        for path, data in _read_headers(root, rel):
+            externs.update(m.decode("latin-1") for m in _EXTERN_FUNCTION.findall(data))
+            if len(_IF_LINE.findall(data, 0, len(data))) > 1 or b"__KERNEL__" in data:  # more than a guard
+                prepared = prepare(data.decode("latin-1"), empty, directives_only=True)
+                for d in prepared.defines:
+                    if not any(c in _USERSPACE_BRANCH for c in d.conditions):
+                        found.append((path, HeaderDefine(d.name, d.params, d.body, " && ".join(d.conditions))))
+                if b"#include" in data or b"# include" in data:
+                    starts, ends, conds = condition_segments(prepared.cond_regions)
+                    for m in _INCLUDE.finditer(data):
+                        i = bisect_right(starts, m.start()) - 1
+                        cond = conds[i] if i >= 0 and m.start() < ends[i] else ""
+                        if not any(u in cond for u in _USERSPACE_BRANCH):
+                            for target in _include_targets(root, arch, path, m):
+                                sites.setdefault(target, []).append(cond)
+                continue
+            for m in _INCLUDE.finditer(data):
+                for target in _include_targets(root, arch, path, m):
+                    sites.setdefault(target, []).append("")
             if b"define" not in data:
                 continue
-            if len(_IF_LINE.findall(data, 0, len(data))) > 1 or b"__KERNEL__" in data:  # more than a guard
-                for d in prepare(data.decode("latin-1"), empty, directives_only=True).defines:
-                    if not any(c in _USERSPACE_BRANCH for c in d.conditions):
-                        out.append(HeaderDefine(d.name, d.params, d.body, " && ".join(d.conditions)))
-                continue
             for raw in _DEFINE_LINES.findall(data):
-                m = _DEFINE_HEAD.match(raw.decode("latin-1"))
-                if m:
-                    params = m.group(2)
+                dm = _DEFINE_HEAD.match(raw.decode("latin-1"))
+                if dm:
+                    params = dm.group(2)
                     plist = tuple(p.strip() for p in params[1:-1].split(",")) if params else None
-                    out.append(HeaderDefine(m.group(1), plist, m.group(3).replace("\\\n", " ").strip(), ""))
+                    found.append((path, HeaderDefine(dm.group(1), plist, dm.group(3).replace("\\\n", " ").strip(), "")))
+    out: list[HeaderDefine] = []
+    for path, hd in found:
+        where = sites.get(path)
+        if where and all(where) and len(set(where)) <= 4:
+            included = _any_of(sorted(set(where)))
+            if "||" in included:
+                included = f"({included})"
+            hd = HeaderDefine(hd.name, hd.params, hd.body, f"{included} && {hd.cond}" if hd.cond else included)
+        out.append(hd)
     return tuple(out), frozenset(externs)
+
+
+_INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]', re.M)
+
+
+def _include_targets(root: str, arch: str, path: str, m: re.Match[bytes]) -> list[str]:
+    """The header files an #include line of `path` may name (as _read_headers spells them)."""
+    name = m.group(2).decode("latin-1").strip()
+    if m.group(1) == b'"':
+        return [os.path.normpath(os.path.join(os.path.dirname(path), name))]
+    return [os.path.join(root, "include", name), os.path.join(root, "arch", arch, "include", name)]
 
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -787,23 +843,67 @@ def _define_calls(d: HeaderDefine) -> tuple[str, ...]:
     if "(" in d.body:
         return macro_calls(d.body, d.params or ())
     if d.params is None and d.body != d.name and _IDENT.fullmatch(d.body) and d.body not in _NOT_CALLS:
-        return (f"{d.body}()",)
+        return (f"={d.body}",)  # an alias: see callgraph._through_macro
     return ()
 
 
+class LazyMacros(MutableMapping[str, tuple[str, ...]]):
+    """Macro name -> what it calls (see tree_macros), each name's definitions read only when
+    the graph first asks for it: most of the tree's 270,000 header macros are never used
+    by the files in scope.  Names set on the mapping (a file's own macros) come first."""
+
+    def __init__(self, groups: dict[str, list[HeaderDefine]], done: dict[str, tuple[str, ...]] | None = None) -> None:
+        self._groups = groups
+        self._done: dict[str, tuple[str, ...]] = {} if done is None else done
+        self._own: dict[str, tuple[str, ...]] = {}
+
+    def overlay(self) -> LazyMacros:
+        """A mapping over the same definitions (and cache) whose own names start empty."""
+        return LazyMacros(self._groups, self._done)
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        if name in self._own:
+            return self._own[name]
+        got = self._done.get(name)
+        if got is None:
+            got = _merge_variants([(d.cond, _define_calls(d)) for d in self._groups[name]])
+            self._done[name] = got
+        return got
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._own or name in self._groups
+
+    def __setitem__(self, name: str, value: tuple[str, ...]) -> None:
+        self._own[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self._own[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._own
+        yield from (n for n in self._groups if n not in self._own)
+
+    def __bool__(self) -> bool:  # `if macros:` asks this in a hot loop: no walk over the names
+        return bool(self._groups or self._own)
+
+    def __len__(self) -> int:
+        return len(self._groups) + sum(1 for n in self._own if n not in self._groups)
+
+
 @lru_cache(maxsize=8)
-def tree_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, ...]]:
+def tree_macros(root: str, arch: str = "x86") -> LazyMacros:
     """Every macro `#define`d in the tree's include/ and arch/<arch>/include/ headers, with
     the names its body calls.  A macro defined several times (per configuration) calls what
     each definition calls, under that definition's condition (`split_cond`).  A call to one
     of these is a macro use, not a call to a function of that name."""
     defines, externs = header_defines(root, arch)
-    sets: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    groups: dict[str, list[HeaderDefine]] = {}
     for d in defines:
-        sets.setdefault(d.name, []).append((d.cond, _define_calls(d)))
-    # A name also declared extern is a function in some configuration (mutex_lock is a
-    # macro only with lock debugging): not a macro.
-    return {name: _merge_variants(v) for name, v in sets.items() if name not in externs}
+        # A name also declared as a function is one in some configuration (mutex_lock is a
+        # macro only with lock debugging): not a macro here, see dual_macros.
+        if d.name not in externs:
+            groups.setdefault(d.name, []).append(d)
+    return LazyMacros(groups)
 
 
 _COMPILER_BUILTINS = frozenset(
@@ -813,24 +913,58 @@ _COMPILER_BUILTINS = frozenset(
 
 
 @lru_cache(maxsize=8)
-def dual_macros(root: str, arch: str = "x86") -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Names that are an extern function in some configurations and a macro in the others
-    (`#ifdef CONFIG_DEBUG_VIRTUAL extern unsigned long __phys_addr(...) #else #define
-    __phys_addr(x) __phys_addr_nodebug(x)`): name -> (the condition under which it is a
-    macro, what the macro calls).  Names with a macro definition under no condition are
-    left out (a function in another architecture's header, or a macro always)."""
+def object_macros(root: str, arch: str = "x86") -> frozenset[str]:
+    """The header macros every definition of which is object-like (`current`, `TASK_SIZE_MAX`):
+    where one is used as a value, its body runs."""
+    function_like: set[str] = set()
+    names: set[str] = set()
+    for d in header_defines(root, arch)[0]:
+        (names if d.params is None else function_like).add(d.name)
+    return frozenset(names - function_like)
+
+
+class Dual:
+    """A name that is a macro only under `cond` (and a function elsewhere, when `declared`
+    by a header prototype or defined in the scope): what the macro calls (`calls`, worked
+    out on first use)."""
+
+    __slots__ = ("cond", "declared", "_variants", "_calls")
+
+    def __init__(self, cond: str, variants: list[HeaderDefine], declared: bool) -> None:
+        self.cond = cond
+        self.declared = declared
+        self._variants = variants
+        self._calls: tuple[str, ...] | None = None
+
+    @property
+    def calls(self) -> tuple[str, ...]:
+        if self._calls is None:
+            self._calls = _merge_variants([(d.cond, _define_calls(d)) for d in self._variants])
+        return self._calls
+
+
+@lru_cache(maxsize=8)
+def dual_macros(root: str, arch: str = "x86") -> dict[str, Dual]:
+    """Names every macro definition of which stands under a condition, so that they may be
+    a function in the other configurations: `#ifdef CONFIG_DEBUG_VIRTUAL extern unsigned
+    long __phys_addr(...) #else #define __phys_addr(x) __phys_addr_nodebug(x)`, or
+    msr.h's `static inline void wrmsr(...)` without CONFIG_PARAVIRT_XXL and paravirt.h's
+    `#define wrmsr(...)` with it.  `#ifndef name` fallbacks and the compiler's own builtins
+    (FORTIFY_SOURCE wrappers end in the builtin again) are left out."""
     defines, externs = header_defines(root, arch)
-    sets: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    sets: dict[str, list[HeaderDefine]] = {}
     for d in defines:
-        if d.name in externs:
-            sets.setdefault(d.name, []).append((d.cond, _define_calls(d)))
-    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+        sets.setdefault(d.name, []).append(d)
+    out: dict[str, Dual] = {}
     for name, variants in sets.items():
         if name in _COMPILER_BUILTINS:
-            continue  # memset stays memset: FORTIFY_SOURCE wrappers end in the builtin again
-        conds = [c for c, _ in variants]
-        if all(conds) and any(calls for _, calls in variants) and not any(c == f"!defined({name})" for c in conds):
-            out[name] = (_any_of(sorted(set(conds))), _merge_variants(variants))
+            continue
+        conds = [d.cond for d in variants]
+        if not all(conds) or not any("(" in d.body or d.params is None for d in variants):
+            continue
+        if any(f"defined({name})" in c for c in conds):
+            continue  # `#ifndef wrmsr` fallback: a macro exactly where no other definition is
+        out[name] = Dual(_any_of(sorted(set(conds))), variants, name in externs)
     return out
 
 

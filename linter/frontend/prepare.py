@@ -380,7 +380,8 @@ def _pass_directives(
                 cond = f"defined({cond})"
             elif directive == "ifndef":
                 cond = f"!defined({cond})"
-            frame = _Frame(cond, asm is not None, asm, if_start=start, if_end=end, branch_start=end, raw=cond)
+            grouped = f"({cond})" if "||" in cond or "?" in cond else cond  # conjoined with && later
+            frame = _Frame(grouped, asm is not None, asm, if_start=start, if_end=end, branch_start=end, raw=cond)
             frame.if0 = _strip_comments(rest).strip() == "0"
             pending_guard = (
                 (_strip_comments(rest).strip(), frame) if directive == "ifndef" and first_directive else None

@@ -243,6 +243,23 @@ def _count_errors(root: tree_sitter.Node) -> ParseStats:
     return ParseStats(root.end_point[0] + 1, errors, missing, len(error_lines))
 
 
+def _parameter_names(declarator: tree_sitter.Node) -> frozenset[str]:
+    """The parameter names of a function definition's declarator."""
+    cur: tree_sitter.Node | None = declarator
+    while cur is not None and cur.type != "function_declarator":
+        nxt = cur.child_by_field_name("declarator")
+        cur = nxt if nxt is not None else next((c for c in cur.named_children if c.type != "type_qualifier"), None)
+    params = cur.child_by_field_name("parameters") if cur is not None else None
+    names: set[str] = set()
+    for p in params.named_children if params is not None else ():
+        d = p.child_by_field_name("declarator")
+        if p.type == "parameter_declaration" and d is not None:
+            ident = _innermost_name(d)[0]
+            if ident is not None and ident.type == "identifier" and ident.text:
+                names.add(ident.text.decode("latin-1"))
+    return frozenset(names)
+
+
 def _innermost_name(node: tree_sitter.Node) -> tuple[tree_sitter.Node | None, str, bool | None]:
     """Walk a declarator down to its identifier.
 
@@ -365,6 +382,10 @@ class _Extractor:
                 pass
             elif body is not None:
                 calls, refs, assigns = self.scan_refs(body.start_byte, body.end_byte)
+                params = _parameter_names(d)
+                if params:  # `fn(arg)` with `fn` a parameter is a call through a pointer
+                    calls = tuple(c for c in calls if c.kind != "call" or c.name not in params)
+                    refs = tuple(r for r in refs if r.name not in params)
             elif has_init:
                 value = d.child_by_field_name("value")
                 if value is not None:
