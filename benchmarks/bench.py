@@ -366,6 +366,14 @@ def render(rep: dict[str, Any]) -> str:
             f"| **ratio hvlint / floor** (same job count) | **{h['best'] / fl:.2f}×** | vs 1-process floor: "
             f"{h['best'] / f['single_best']:.2f}× |"
         )
+    g = rep.get("callgraph")
+    if g:
+        fl = f["parallel_best"] if f.get("parallel_best") is not None else f["single_best"]
+        w(
+            f"| hvlint callgraph cold, `--jobs {jobs}` (parse, project model, header macros, graph) "
+            f"| {g['best']:.2f} (median {g['median']:.2f}) | {g['best'] / fl:.1f}× the floor; "
+            f"{'; '.join(g['summary'])} |"
+        )
     if c and "error" not in c:
         w(
             f"| checkpatch `{'--no-tree ' if c['mode'] == 'no-tree' else ''}-f --terse`, {c['files']} files sampled "
@@ -393,6 +401,8 @@ def render(rep: dict[str, Any]) -> str:
     w(rep["command"])
     if h:
         w(h["command"] + "    # the hvlint run alone")
+    if g:
+        w(g["command"] + "    # the call graph alone")
     if c and "error" not in c:
         w(c["command"] + "    # checkpatch, per sampled file")
     w("```")
@@ -414,6 +424,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="seed of the checkpatch sample (default 0)")
     ap.add_argument("--hvlint", help="command to run hvlint (default: `hvlint` on PATH, else python -m hvlint)")
     ap.add_argument("--skip-hvlint", action="store_true", help="do not run hvlint")
+    ap.add_argument(
+        "--callgraph", action="store_true", help="also time `hvlint callgraph --format stats` (the graph, cold)"
+    )
     ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     args = ap.parse_args(argv)
 
@@ -465,6 +478,24 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"WARNING: hvlint reported {h['stats'].get('files')} files, the scope has {len(files)}", file=sys.stderr
             )
+
+    if args.callgraph:
+        base = hvlint_base_cmd(args.hvlint)
+        gcmd = base + ["callgraph", "--format", "stats", "--jobs", str(args.jobs), root]
+        walls = []
+        for _ in range(runs):
+            r = run_child(gcmd, cwd=tempfile.gettempdir(), sample_rss=True)
+            if r["rc"] != 0:
+                raise SystemExit(f"hvlint callgraph failed (exit {r['rc']}):\n{r['stderr'][-2000:]}")
+            walls.append(r["wall"])
+            out = r["stdout"]
+            summary = (out.decode() if isinstance(out, bytes) else out).splitlines()[1:3]
+        rep["callgraph"] = {
+            "command": " ".join(shlex.quote(c) for c in gcmd),
+            "best": round(min(walls), 3),
+            "median": round(statistics.median(walls), 3),
+            "summary": summary,
+        }
 
     if args.checkpatch_sample > 0:
         cfiles = sorted(f for f in files if f.endswith(".c"))

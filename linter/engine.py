@@ -215,6 +215,10 @@ def _extract_all(
             more = sorted(set(discover.existing(root, table.section_headers)) - set(files))
             futures += [pool.submit(_extract_chunk, c) for c in _chunks(more, jobs)]
             files = files + more
+        if refs and in_tree:  # the call graph will follow the tree's header macros: read them meanwhile
+            from hvlint.tables import header_defines
+
+            header_defines(root, opts.arch)
         facts = [f for fut in futures for f in fut.result()]
     # Names this tree defines that the workers' vocabulary lacked: parse those files again.
     vocab = vocabulary_for(table)
