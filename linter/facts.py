@@ -120,6 +120,13 @@ class Decl:
     # (member, function) for `.member = function` in an initializer and `x->member = &function`
     # in a body (and `static_call_update(key, function)` as ("static_call:key", function)).
     assigns: tuple[tuple[str, str], ...] = ()
+    # Objects the code writes, by name, at the line of the write: C `obj = ...`,
+    # `obj.member = ...`, `obj[i] = ...`, `obj++`, `memset(&obj, ...)`-style `&obj` handed to a
+    # call; assembly stores (`movq %rax, sym(%rip)`, `lea sym, %rdi` + `rep movs/stos`).
+    writes: tuple[Ref, ...] = ()
+    # (target object, stored name, line): code storing the address of a function or object in
+    # a file-scope object (`x86_platform.calibrate_tsc = xen_tsc_khz;`, `ptr = &obj;`).
+    stores: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
