@@ -89,6 +89,10 @@ def build(
         g.add_node(s.id, name=s.name, path=s.path, line=s.line, kind=s.kind, section=s.section, entry=False)
         if s.section_if:
             g.nodes[s.id]["section_if"] = s.section_if
+        if s.inline:
+            g.nodes[s.id]["inline"] = True
+        if s.sections:
+            g.nodes[s.id]["sections"] = list(s.sections)
     # Members: who is assigned to `.member` anywhere (from the assigning file's view).
     members: dict[str, set[str]] = {}
     regs = registrations()

@@ -171,19 +171,11 @@ def _cmd_sections(path: str | None, arch: str, fmt: str, out: list[str]) -> int:
 
 def _graph(ns: argparse.Namespace):  # type: ignore[no-untyped-def]
     from hvlint import callgraph
-    from hvlint.engine import collect, table_provider
-    from hvlint.model import Project
+    from hvlint.engine import build_graph, collect
 
     opts = Options(paths=[ns.path], root=ns.root, scope=ns.scope, jobs=_jobs(ns.jobs), arch=ns.arch)
     res = collect(opts)
-    project = Project.build(res.facts, table_provider(res, ns.arch))
-    from hvlint.tables import dual_macros, object_macros, tree_macros
-
-    if res.in_tree:
-        root, arch = res.root, ns.arch
-        g, stats = callgraph.build(project, tree_macros(root, arch), dual_macros(root, arch), object_macros(root, arch))
-    else:
-        g, stats = callgraph.build(project, {})
+    _, g, stats = build_graph(res.root, res.in_tree, res.facts, ns.arch)
     if ns.config:
         from hvlint.kconfig import load_config
         from hvlint.tables import tree_defines

@@ -21,7 +21,7 @@ from hvlint.findings import Finding
 from hvlint.frontend.asm import extract_asm
 from hvlint.frontend.prepare import Vocabulary
 from hvlint.frontend.treesitter import extract_c
-from hvlint.registry import FileContext, Rule, select_rules
+from hvlint.registry import FileContext, ProjectContext, Rule, select_rules
 from hvlint.tables import SectionTable, table_for, vocabulary_for
 
 _ARCH_DIR = re.compile(r"^arch/([^/]+)/")
@@ -294,7 +294,55 @@ def run(opts: Options) -> RunResult:
     t0 = time.perf_counter()
     root, in_tree = find_tree(opts)
     rules = select_rules(opts.select, opts.ignore)
-    files, facts, table = _extract_all(opts, root, in_tree)
+    project_rules = [r for r in rules if r.needs == "project"]
+    files, facts, table = _extract_all(opts, root, in_tree, refs=bool(project_rules))
     findings = _run_rules(opts, root, in_tree, facts, rules)
+    if project_rules:
+        findings += _run_project_rules(opts, root, in_tree, files, facts, project_rules)
     findings.sort(key=Finding.sort_key)
     return RunResult(root, in_tree, files, findings, facts, time.perf_counter() - t0, table)
+
+
+def build_graph(root: str, in_tree: bool, facts: list[FileFacts], arch: str):  # type: ignore[no-untyped-def]
+    """The project model and call graph over `facts` (with the tree's header macros)."""
+    from hvlint import callgraph
+    from hvlint.model import Project
+    from hvlint.tables import dual_macros, object_macros, tree_macros
+
+    res = RunResult(root, in_tree, [], [], facts)
+    project = Project.build(facts, table_provider(res, arch))
+    if in_tree:
+        g, stats = callgraph.build(project, tree_macros(root, arch), dual_macros(root, arch), object_macros(root, arch))
+    else:
+        g, stats = callgraph.build(project, {})
+    return project, g, stats
+
+
+def _run_project_rules(
+    opts: Options, root: str, in_tree: bool, files: list[str], facts: list[FileFacts], rules: list[Rule]
+) -> list[Finding]:
+    """Rules over the whole project.  Files or folders named inside a tree are checked with
+    the scope around them as context (a call from elsewhere makes a finding real); only the
+    findings in the named files are kept."""
+    named = set(files)
+    context = facts
+    whole = in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
+    if in_tree and not whole:
+        wider = replace(opts, paths=[root])
+        _, more, _ = _extract_all(wider, root, in_tree, refs=True)
+        have = {f.path for f in facts}
+        context = facts + [f for f in more if f.path not in have]
+    project, graph, _ = build_graph(root, in_tree, context, opts.arch)
+    ctx = ProjectContext(root, in_tree, context, project, graph, opts.scope)
+    out: list[Finding] = []
+    for r in rules:
+        ctx.rule = r
+        try:
+            got = list(r.func(ctx))
+        except Exception as exc:  # a rule bug must not end the run: report it and go on
+            if opts.debug:
+                raise
+            cause = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            raise HvlintError(f"internal error in {r.id}: {cause} (run with --debug for the traceback)") from exc
+        out.extend(f for f in got if f.path in named)
+    return out

@@ -124,9 +124,11 @@ class Decl:
     # `obj.member = ...`, `obj[i] = ...`, `obj++`, `memset(&obj, ...)`-style `&obj` handed to a
     # call; assembly stores (`movq %rax, sym(%rip)`, `lea sym, %rdi` + `rep movs/stos`).
     writes: tuple[Ref, ...] = ()
-    # (target object, stored name, line): code storing the address of a function or object in
-    # a file-scope object (`x86_platform.calibrate_tsc = xen_tsc_khz;`, `ptr = &obj;`).
-    stores: tuple[tuple[str, str, int], ...] = ()
+    # (target object, last member or "", stored name, line): code storing a name in a
+    # file-scope object: `x86_platform.calibrate_tsc = xen_tsc_khz;` ->
+    # ("x86_platform", "calibrate_tsc", "xen_tsc_khz", n); `ptr = &obj;` -> ("ptr", "", "&obj", n)
+    # (a `&` marks an address; a bare object name is a copy of its value).
+    stores: tuple[tuple[str, str, str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ prototype of it in the scope (GCC merges attributes across declarations: a heade
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hvlint.facts import Annotation, Decl, FileFacts
 from hvlint.tables import SectionTable
@@ -30,6 +30,10 @@ class Symbol:
     # A section that only some configurations give it (`__init_or_module` without
     # CONFIG_MODULES): "SECTION if CONDITION"; `section` is then what the others give.
     section_if: str = ""
+    inline: bool = False  # an `inline` function: its code lands in each caller
+    # Definitions in several `#if` branches that land in different sections (`__init` in one
+    # configuration, not in another): all of them; `section` is the first one's.
+    sections: tuple[str, ...] = ()
 
 
 @dataclass
@@ -62,12 +66,22 @@ class Project:
             sym = p.symbols[sid]
             if sym.kind == "asm" or sym.section_from:
                 continue
-            if not sym.static:
-                for f, d in prototypes.get(sym.name, ()):
-                    section, via = p._section_of(f, d)
-                    if section is not None:
-                        p.symbols[sid] = _with_section(sym, section, f"{via} ({f.path}:{d.name_span.line})")
-                        break
+            for f, d in prototypes.get(sym.name, ()):
+                # a global's prototypes anywhere; a static's in its own file (`static void
+                # __init ssb_select_mitigation(void);` before an unannotated definition)
+                if sym.static and f.path != sym.path:
+                    continue
+                section, via = p._section_of(f, d)
+                if section is not None:
+                    p.symbols[sid] = _with_section(sym, section, f"{via} ({f.path}:{d.name_span.line})")
+                    break
+        for sid, defs in p.defs.items():
+            sym = p.symbols[sid]
+            if len(defs) > 1 and sym.kind != "asm" and not sym.section_from.endswith(")"):
+                # one definition per #if branch: do they land in the same section?
+                got = {p._section_of(f, d)[0] or _default_section(d) for f, d in defs if f.lang != "asm"}
+                if len(got) > 1:
+                    p.symbols[sid] = replace(sym, sections=tuple(sorted(got)))
         return p
 
     def _add(self, f: FileFacts, d: Decl) -> None:
@@ -80,7 +94,8 @@ class Project:
         if sid not in self.symbols or (via and not self.symbols[sid].section_from):
             kind = "asm" if f.lang == "asm" else d.kind
             alt = "" if via or f.lang == "asm" or not d.annotations else self._conditional_section(f, d)
-            self.symbols[sid] = Symbol(sid, d.name, f.path, d.name_span.line, kind, section, static, via, alt)
+            inline = d.is_inline or any(a.name in _INLINE for a in f.annotations_of(d))
+            self.symbols[sid] = Symbol(sid, d.name, f.path, d.name_span.line, kind, section, static, via, alt, inline)
         self.defs.setdefault(sid, []).append((f, d))
         if static and f.path.endswith(".h"):
             ids = self.header_statics.setdefault(d.name, [])
@@ -158,8 +173,11 @@ def _default_section(d: Decl) -> str:
     return ".data" if d.has_init else ".bss"
 
 
+_INLINE = frozenset({"__always_inline", "inline", "__inline", "__inline__", "__gnu_inline"})
+
+
 def _with_section(sym: Symbol, section: str, via: str) -> Symbol:
-    return Symbol(sym.id, sym.name, sym.path, sym.line, sym.kind, section, sym.static, via, sym.section_if)
+    return Symbol(sym.id, sym.name, sym.path, sym.line, sym.kind, section, sym.static, via, sym.section_if, sym.inline)
 
 
 def section_class(section: str | None) -> str:

@@ -18,10 +18,10 @@ from typing import Any
 
 from hvlint.errors import HvlintError
 from hvlint.facts import Annotation, FileFacts, Span
-from hvlint.findings import Finding, Fix, Severity
+from hvlint.findings import Finding, Fix, Severity, TraceStep
 from hvlint.tables import SectionTable
 
-RuleFunc = Callable[["FileContext"], Iterator[Finding]]
+RuleFunc = Callable[[Any], Iterator[Finding]]  # FileContext, or ProjectContext for needs="project"
 _ID = re.compile(r"^HV\d{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -171,6 +171,43 @@ class FileContext:
     def owner_name(self, ann: Annotation) -> str | None:
         d = self.facts.owner_of(ann)
         return d.name if d is not None else ann.in_macro
+
+
+@dataclass
+class ProjectContext:
+    """What a project rule (`needs="project"`) sees: every file's facts, the project model
+    (symbols, sections, name resolution) and the call graph over them, and helpers to make
+    findings whose `trace` is a path in that graph."""
+
+    root: str
+    in_tree: bool
+    facts: list[FileFacts]
+    project: Any  # hvlint.model.Project
+    graph: Any  # the networkx DiGraph of hvlint.callgraph.build
+    scope: str = "default"
+    rule: Rule | None = None
+
+    def finding(
+        self,
+        path: str,
+        span: Span,
+        message: str,
+        *,
+        symbol: str | None = None,
+        trace: tuple[str, ...] = (),
+        fix: Fix | None = None,
+    ) -> Finding:
+        r = self.rule
+        assert r is not None
+        return Finding(r.id, r.name, r.severity, path, span, message, symbol, fix, self.trace(trace))
+
+    def trace(self, nodes: tuple[str, ...]) -> tuple[TraceStep, ...]:
+        """Graph node ids -> trace steps (symbol, path, line), root first."""
+        out = []
+        for n in nodes:
+            d = self.graph.nodes[n]
+            out.append(TraceStep(str(d.get("name")), str(d.get("path") or ""), int(d.get("line") or 0)))
+        return tuple(out)
 
 
 def rule_docs(r: Rule) -> dict[str, Any]:

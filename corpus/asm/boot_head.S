@@ -40,7 +40,7 @@ SYM_CODE_START(demo_secondary_startup)
 	call	demo_verify_cpu
 SYM_INNER_LABEL(demo_common_startup, SYM_L_LOCAL)
 	movq	demo_phys_base(%rip), %rax
-	addq	$(demo_top_pgt - DEMO_STACK_OFFSET), %rax
+	addq	$(demo_top_pgt - DEMO_STACK_OFFSET), %rax	/* expect: HV301 */
 	testl	%eax, %eax
 	jz	1f
 	call	demo_setup_idt

@@ -144,7 +144,7 @@ static const struct pci_device_id pvh_pci_ids[] __initconst = { { PCI_DEVICE(0x5
 MODULE_DEVICE_TABLE(pci, pvh_pci_ids);
 
 /* Function pointers: const tables in .init.rodata, writable ones in .init.data. */
-static void (*const pvh_ro_hooks[])(void) __initconst = { pvh_cleanup };
+static void (*const pvh_ro_hooks[])(void) __initconst = { pvh_cleanup }; /* expect: HV304 */
 static int (*const pvh_init_fns[])(void) __initconst = { pvh_opt };
 static const struct pvh_sec_desc *(*pvh_getter)(void) __initdata;
 static void (*pvh_rw_hooks[2])(void) __initdata;

@@ -34,6 +34,7 @@ from hvlint.frontend.prepare import (
     RawAnnotation,
     Vocabulary,
     condition_segments,
+    match_paren,
     one_branch,
     prepare,
     split_top_level,
@@ -243,6 +244,51 @@ def _count_errors(root: tree_sitter.Node) -> ParseStats:
     return ParseStats(root.end_point[0] + 1, errors, missing, len(error_lines))
 
 
+# `obj = ...`, `obj.m[i]->n |= ...` (not `a.obj =`, not `==`); with the stored name when the
+# value is a bare (address-of) identifier: `obj.m = &name;`
+_WRITE = re.compile(
+    r"(?<![\w.>$])([A-Za-z_]\w*)(?P<path>(?:\s*(?:\.|->)\s*[A-Za-z_]\w*|\s*\[[^\]\[;]*\])*)\s*"
+    r"(?P<op>=(?!=)|[-+*/%&|^]=|<<=|>>=|\+\+|--)"
+    r"(?:\s*(?:\(\s*[A-Za-z_][\w\s*]*\))?\s*(?P<amp>&?)\s*(?P<value>[A-Za-z_]\w*)\s*;)?"
+)
+_LAST_MEMBER = re.compile(r"(?:\.|->)\s*([A-Za-z_]\w*)\s*$")
+# What the compiler never evaluates: no reference is emitted for names inside these.
+_UNEVALUATED = re.compile(
+    r"\b(?:sizeof|typeof|__typeof__|__typeof|ARRAY_SIZE|BUILD_BUG_ON|BUILD_BUG_ON_MSG|BUILD_BUG_ON_ZERO|"
+    r"static_assert|_Static_assert|__same_type|sizeof_field|__must_be_array|offsetof|alignof|__alignof__)\s*\("
+)
+_PRE_WRITE = re.compile(r"(?:\+\+|--)\s*([A-Za-z_]\w*)")
+# the destination of the copy/fill builtins: `memcpy(&boot_params, ...)`, `memset(obj, 0, ...)`
+_ARG_WRITE = re.compile(
+    r"\b(?:memcpy|memset|memmove|strcpy|strncpy|strscpy|strlcpy|sprintf|snprintf|scnprintf|"
+    r"__memcpy|__memset|copy_from_user)\s*\(\s*(?:\(\s*[\w\s*]+\))?\s*&?\s*([A-Za-z_]\w*)\s*[,)]"
+)
+_STATEMENTS = frozenset(
+    "compound_statement if_statement else_clause for_statement while_statement do_statement "
+    "switch_statement case_statement labeled_statement".split()
+)
+
+
+def _local_names(body: tree_sitter.Node) -> frozenset[str]:
+    """The names a function body declares (at any block depth, `for (int i ...)` included)."""
+    names: set[str] = set()
+    stack = [body]
+    while stack:
+        node = stack.pop()
+        for c in node.named_children:
+            t = c.type
+            if t == "declaration":
+                for d in c.children_by_field_name("declarator"):
+                    ident = _innermost_name(d)[0]
+                    if ident is not None and ident.text:
+                        names.add(ident.text.decode("latin-1"))
+            elif t in _STATEMENTS:
+                stack.append(c)
+            elif t == "for_statement" or t == "ERROR":
+                stack.append(c)
+    return frozenset(names)
+
+
 def _parameter_names(declarator: tree_sitter.Node) -> frozenset[str]:
     """The parameter names of a function definition's declarator."""
     cur: tree_sitter.Node | None = declarator
@@ -378,6 +424,8 @@ class _Extractor:
             calls: tuple[FactRef, ...] = ()
             refs: tuple[FactRef, ...] = ()
             assigns: tuple[tuple[str, str], ...] = ()
+            writes: tuple[FactRef, ...] = ()
+            stores: tuple[tuple[str, str, str, int], ...] = ()
             if not self.want_refs:
                 pass
             elif body is not None:
@@ -386,6 +434,7 @@ class _Extractor:
                 if params:  # `fn(arg)` with `fn` a parameter is a call through a pointer
                     calls = tuple(c for c in calls if c.kind != "call" or c.name not in params)
                     refs = tuple(r for r in refs if r.name not in params)
+                writes, stores = self.scan_writes(body, params)
             elif has_init:
                 value = d.child_by_field_name("value")
                 if value is not None:
@@ -404,11 +453,49 @@ class _Extractor:
                 calls=calls,
                 refs=refs,
                 assigns=assigns,
+                writes=writes,
+                stores=stores,
             )
             out.append(len(self.decls))
             self.decls.append(decl)
         self.decl_index[key] = out
         return out
+
+    def scan_writes(
+        self, body: tree_sitter.Node, params: frozenset[str]
+    ) -> tuple[tuple[FactRef, ...], tuple[tuple[str, str, str, int], ...]]:
+        """Which file-scope objects a function body writes (`obj = `, `obj.m[i] |= `, `obj++`,
+        `memcpy(&obj, ...)`) and which names it stores into one (`obj.m = &name;`); names
+        declared in the body or as parameters are locals, not objects."""
+        text = self.ptext
+        start, end = body.start_byte, body.end_byte
+        found = [(m.group(1), m.start(1), m) for m in _WRITE.finditer(text, start, end)]
+        found += [(m.group(1), m.start(1), None) for m in _PRE_WRITE.finditer(text, start, end)]
+        found += [(m.group(1), m.start(1), None) for m in _ARG_WRITE.finditer(text, start, end)]
+        found = [f for f in found if f[0] not in _KEYWORDS and f[0] not in params]
+        if not found:
+            return (), ()
+        local = _local_names(body)
+        starts = self.lines.starts
+        c_starts, c_ends, c_conds = self.cond_segments()
+        writes: dict[str, FactRef] = {}
+        stores: dict[tuple[str, str, str], int] = {}
+        for name, pos, m in sorted(found, key=lambda f: f[1]):
+            if name in local:
+                continue
+            line = bisect_right(starts, pos)
+            if name not in writes:
+                cond = None
+                i = bisect_right(c_starts, pos) - 1 if c_starts else -1
+                if i >= 0 and pos < c_ends[i]:
+                    cond = c_conds[i]
+                writes[name] = FactRef(name, line, "write", cond)
+            if m is not None and m.group("value") and m.group("op") == "=":
+                value = m.group("value")
+                if value not in _KEYWORDS and value not in local and value not in params:
+                    member = _LAST_MEMBER.search(m.group("path") or "")
+                    stores[(name, member.group(1) if member else "", m.group("amp") + value)] = line  # the last
+        return tuple(writes.values()), tuple((t, mb, v, ln) for (t, mb, v), ln in stores.items())
 
     def cond_segments(self) -> tuple[list[int], list[int], list[str]]:
         if self._cond_segments is None:
@@ -435,7 +522,14 @@ class _Extractor:
                     return FactRef(name, line, kind, c_conds[i])
             return FactRef(name, line, kind)
 
+        skip: list[tuple[int, int]] = []
+        for u in _UNEVALUATED.finditer(self.ptext, start, end):
+            close = match_paren(self.ptext, u.end() - 1)
+            if close > 0:
+                skip.append((u.end(), close))
         for m in _REFS.finditer(self.ptext, start, end):
+            if skip and any(a <= m.start() < b for a, b in skip):
+                continue
             name = m.group("name")
             if name is not None:
                 if name in _KEYWORDS:

@@ -5,7 +5,7 @@
 struct demo_init demo_init;
 
 /* Two files define a static `helper`: two different symbols. */
-static int helper(void)
+static int helper(void) /* expect: HV305 */
 {
 	return 1;
 }
