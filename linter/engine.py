@@ -333,7 +333,7 @@ def _run_project_rules(
         have = {f.path for f in facts}
         context = facts + [f for f in more if f.path not in have]
     project, graph, _ = build_graph(root, in_tree, context, opts.arch)
-    ctx = ProjectContext(root, in_tree, context, project, graph, opts.scope)
+    ctx = ProjectContext(root, in_tree, context, project, graph, opts.scope, opts.arch)
     out: list[Finding] = []
     for r in rules:
         ctx.rule = r

@@ -122,7 +122,8 @@ class Decl:
     assigns: tuple[tuple[str, str], ...] = ()
     # Objects the code writes, by name, at the line of the write: C `obj = ...`,
     # `obj.member = ...`, `obj[i] = ...`, `obj++`, `memset(&obj, ...)`-style `&obj` handed to a
-    # call; assembly stores (`movq %rax, sym(%rip)`, `lea sym, %rdi` + `rep movs/stos`).
+    # call (kind "zero-write" for `memset(&obj, 0, ...)`); assembly stores (`movq %rax,
+    # sym(%rip)`, `lea sym, %rdi` + `rep movs/stos`).
     writes: tuple[Ref, ...] = ()
     # (target object, last member or "", stored name, line): code storing a name in a
     # file-scope object: `x86_platform.calibrate_tsc = xen_tsc_khz;` ->

@@ -185,6 +185,7 @@ class ProjectContext:
     project: Any  # hvlint.model.Project
     graph: Any  # the networkx DiGraph of hvlint.callgraph.build
     scope: str = "default"
+    arch: str = "x86"
     rule: Rule | None = None
 
     def finding(

@@ -60,10 +60,14 @@ class _Lines:
         return Span(line, at + 1, line, at + len(name or " "), 0, 0)
 
 
+_ARCH = ["arch/x86/"]  # the architecture being linted (set per run by _ctx_state)
+
+
 def _ctx_state(ctx: ProjectContext) -> dict[str, Any]:
     """What the lifetime rules share within one run (the graph walks are the costly part)."""
     state: dict[str, Any] | None = getattr(ctx, "_lifetime", None)
     if state is None:
+        _ARCH[0] = f"arch/{ctx.arch}/"
         state = {"lines": _Lines(ctx.root), "table": modpost_table(ctx.root if ctx.in_tree else None)}
         ctx._lifetime = state  # type: ignore[attr-defined]
     return state
@@ -90,7 +94,8 @@ def _klass(g: Any, n: str) -> str:
     alts = d.get("sections")
     if alts and len({section_class(a) for a in alts}) > 1:
         return "mixed"
-    if d.get("path") and _separate(str(d["path"])):
+    path = str(d.get("path") or "")
+    if path and (_separate(path) or (path.startswith("arch/") and not path.startswith(_ARCH[0]))):
         return "separate"
     return section_class(_section(g, n))
 
@@ -170,7 +175,7 @@ def _inline_users(g: Any, n: str, want: str = "runtime") -> str | None:
             if d.get("inline") and _klass(g, w) == "runtime":
                 queue.append(w)
             elif _klass(g, w) == want and d.get("kind") != "object":
-                return w
+                return str(w)
     return None
 
 
@@ -639,6 +644,8 @@ def could_be_init(ctx: ProjectContext) -> Iterator[Finding]:
             continue
         if _in_file_macro(lines, sym.path, sym.name):
             continue  # a macro of the file uses it: its users are not all in sight
+        if sym.kind == "object" and _file_scope_use(lines, sym.path, sym.name, sym.line):
+            continue
         ann = _annotation_for(g, sid, const=sym.section == ".rodata")
         first = min(users, key=lambda ue: int(_node(g, ue[0]).get("line") or 0))[0]
         message = (
@@ -687,7 +694,19 @@ def _in_file_macro(lines: _Lines, path: str, name: str) -> bool:
 
 
 def _inline_only_init(g: Any, n: str) -> bool:
-    return _inline_users(g, n, "runtime") is None and _inline_users(g, n, "init") is not None
+    """Whether an inline function lands only in init code: every non-init class (runtime,
+    exit, .ref) is absent among the callers it is inlined into, and init code calls it."""
+    return all(_inline_users(g, n, k) is None for k in ("runtime", "exit", "ref", "head")) and (
+        _inline_users(g, n, "init") is not None
+    )
+
+
+def _file_scope_use(lines: _Lines, path: str, name: str, line: int) -> bool:
+    """Whether a file-scope macro invocation names the object (`module_param(allow_ints,
+    bool, 0444)` makes it readable in sysfs after boot)."""
+    lines.get(path, 1)
+    word = re.compile(r"^[A-Za-z_]\w*\s*\(.*\b" + re.escape(name) + r"\b")
+    return any(word.match(text) for i, text in enumerate(lines.cache.get(path, ()), 1) if i != line)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -696,7 +715,7 @@ def _inline_only_init(g: Any, n: str) -> bool:
 
 @rule("HV306", "bss-written-before-clear", Severity.WARNING, needs="project")
 def bss_written_before_clear(ctx: ProjectContext) -> Iterator[Finding]:
-    """A `.bss` object (no initializer or a zero one, no section annotation) is written by
+    """A `.bss` object (no initializer, no section annotation) is written by
     boot code, assembly or C, before BSS is cleared on that boot path: the write is wiped
     out by `clear_bss()`.  The boot-order facts (which function clears BSS on which path:
     x86_64_start_kernel() on the native and PVH paths, xen_start_kernel() on Xen PV) are
@@ -708,23 +727,39 @@ def bss_written_before_clear(ctx: ProjectContext) -> Iterator[Finding]:
     `.bss`.
 
     ## Example
-        struct hvm_start_info pvh_start_info;        /* written by pvh_start_xen: HV306 */
+        static int early_boot_flags;
+        static void __init early_setup(void) { early_boot_flags = 1; }   /* HV306 */
+        void __init x86_64_start_kernel(void)
+        {
+                early_setup();
+                clear_bss();
+        }
 
     ## Fix
     Put the object in `.data` (`__section(".data")`, or `__initdata` if only init needs it),
     or write it after `clear_bss()`.
+
+        static int early_boot_flags __section(".data");
+        static void __init early_setup(void) { early_boot_flags = 1; }
+        void __init x86_64_start_kernel(void)
+        {
+                early_setup();
+                clear_bss();
+        }
     """
-    try:
-        from hvlint.bootorder import bss_writes
-    except ImportError:  # the boot-order analysis is not installed: nothing to check
-        return
+    from hvlint.bootorder import bss_writes
+
     g = ctx.graph
     lines: _Lines = _ctx_state(ctx)["lines"]
-    for w in bss_writes(g, ctx.project):
+    for w in bss_writes(g, ctx.project, by_name=not ctx.in_tree):
         obj = _node(g, w.object)
+        if obj.get("kind") == "asm":
+            fix = f"move {obj['name']} out of .bss in the assembly (into a .data section)"
+        else:
+            fix = f'put {obj["name"]} in .data (__section(".data"), or __initdata if only init needs it)'
         message = (
             f"{_what(g, w.writer)} writes {obj['name']} (.bss) on the {w.boot_path} boot path before BSS is "
-            f'cleared: the value is wiped out; put {obj["name"]} in .data (__section(".data") or __initdata)'
+            f"cleared: the value is wiped out; {fix}"
         )
         yield ctx.finding(
             w.path, lines.span(w.path, w.line, str(obj["name"])), message, symbol=str(obj["name"]), trace=w.trace

@@ -787,3 +787,173 @@ def test_real_scope_reads_fast_and_clean() -> None:
     assert elapsed < 1.0, f"{len(files)} .S files took {elapsed:.2f}s"
     assert not [f.path for f in results if f.diagnostics]
     assert sum(len(f.decls) for f in results) > 500
+
+
+# -- writes (Decl.writes) --------------------------------------------------------------
+
+
+def writes(src: str, name: str = "f") -> set[tuple[str, int]]:
+    d = decls(src)[name]
+    assert all(w.kind == "write" for w in d.writes)
+    return {(w.name, w.line) for w in d.writes}
+
+
+def test_stores_to_a_symbol_are_writes() -> None:
+    src = """
+    #define _pa(x) ((x) - __START_KERNEL_map)
+    SYM_CODE_START(f)
+        movq	%rax, w_rip(%rip)
+        movl	$1, w_abs
+        movl	%eax, _pa(w_pa)
+        incl	w_inc(%rip)
+        orl	$X86_CR4_PAE, w_off+4(%rip)
+        movq	%rax, w_tbl(,%rcx,8)
+        movl	%eax, %gs:w_seg
+        btsq	$_PAGE_BIT_NX, w_bts(%rip)
+        xchg	w_xchg(%rip), %rax
+        popq	w_pop(%rip)
+        ALTERNATIVE "movq %rax, w_alt(%rip)", "", X86_FEATURE_XENPV
+    SYM_CODE_END(f)
+    """
+    assert writes(src) == {
+        ("w_rip", 3),
+        ("w_abs", 4),
+        ("w_pa", 5),
+        ("w_inc", 6),
+        ("w_off", 7),
+        ("w_tbl", 8),
+        ("w_seg", 9),
+        ("w_bts", 10),
+        ("w_xchg", 11),
+        ("w_pop", 12),
+        ("w_alt", 13),
+    }
+    # every write stays a reference too
+    assert {"w_rip", "w_pa", "w_alt"} <= {r.name for r in decls(src)["f"].refs}
+
+
+def test_reads_are_not_writes() -> None:
+    src = """
+    SYM_CODE_START(f)
+        movq	r_load(%rip), %rax
+        cmpl	$0, r_cmp(%rip)
+        testb	$1, r_test(%rip)
+        btl	$1, r_bt(%rip)
+        pushq	r_push(%rip)
+        lgdt	r_gdt(%rip)
+        leaq	r_lea(%rip), %rax
+        movq	$r_imm, %rax
+        movq	%rax, 8(%rdi)
+        movq	%rax, (PAGE_SIZE - 8)(%rdi)
+        imulq	r_mul(%rip)
+        call	*r_ptr(%rip)
+        jmp	*r_jmp(%rip)
+        RET
+    SYM_CODE_END(f)
+    """
+    assert writes(src) == set()
+    assert {"r_load", "r_cmp", "r_lea", "r_imm"} <= {r.name for r in decls(src)["f"].refs}
+
+
+def test_block_writes_at_the_address_in_rdi() -> None:
+    src = """
+    #define rva(x) ((x) - f)
+    SYM_CODE_START(f)
+        leal	rva(b_rva)(%ebp), %edi
+        mov	%ebx, %esi
+        movl	$4, %ecx
+        rep
+        movsl
+        leaq	b_lea(%rip), %rdi
+        addq	$8, %rdi
+        rep stosq
+        movl	$_pa(b_pa), %edi
+        stosl
+        mov	$b_imm, %edi
+        lea	b_semi(%rip), %rdi; rep stosb
+    SYM_CODE_END(f)
+    """
+    # the write is where the string store is: the `movsl` of `rep` / `movsl`
+    assert writes(src) == {("b_rva", 7), ("b_lea", 10), ("b_pa", 12), ("b_semi", 14)}
+
+
+def test_block_register_changes_end_a_block_write() -> None:
+    src = """
+    SYM_CODE_START(f)
+        leaq	b_called(%rip), %rdi
+        call	memzero
+        rep stosq
+        leaq	b_moved(%rip), %rdi
+        movq	%rsi, %rdi
+        rep movsb
+        mov	b_loaded(%rip), %rdi
+        rep stosb
+        leaq	b_other(%rip), %rdi
+        leaq	(%rsi), %rdi
+        stosq
+        movsbl	(%rsi), %eax
+        movsd	%xmm0, w_sse(%rip)
+    SYM_CODE_END(f)
+    SYM_CODE_START(g)
+        rep stosq
+    SYM_CODE_END(g)
+    """
+    # a call, another address, a pointer loaded from memory; a symbol's own code only;
+    # `movsbl` and the SSE `movsd` are no string stores
+    assert writes(src) == {("w_sse", 14)}
+    assert writes(src, "g") == set()
+
+
+def test_writes_keep_the_first_line_the_condition_and_map_local_labels() -> None:
+    src = """
+    SYM_CODE_START(f)
+    #ifdef CONFIG_X
+        movq	%rax, w_cond(%rip)
+    #endif
+        movq	%rbx, w_cond(%rip)
+        movq	%rax, .Lslot(%rip)
+        movl	$X86_CR0_PG, SOME_CONSTANT
+        movq	%rax, f(%rip)
+        ret
+    SYM_CODE_END(f)
+    SYM_DATA_START(tbl)
+    .Lslot:	.quad 0
+    SYM_DATA_END(tbl)
+    """
+    d = decls(src)["f"]
+    assert [(w.name, w.line, w.cond) for w in d.writes] == [("w_cond", 3, "defined(CONFIG_X)")]
+
+
+def test_writes_table_is_checked() -> None:
+    t = load_tables()
+    assert "movs" in t.block_writes and "rdi" in t.block_registers and "cmp" in t.write_reads
+    for doc, key in [
+        ({"writes": {"reads": ["Cmp"]}}, "writes.reads"),
+        ({"writes": {"both": ["xchg*"]}}, "writes.both"),
+        ({"writes": {"block_registers": ["%rdi"]}}, "writes.block_registers"),
+        ({"writes": {"block_registers": ["notareg"]}}, "writes.block_registers"),
+        ({"writes": {"stores": []}}, "writes.stores"),
+        ({"writes": []}, "writes"),
+    ]:
+        with pytest.raises(HvlintError) as exc:
+            parse_tables(doc)
+        assert f"key '{key}'" in str(exc.value), (doc, str(exc.value))
+
+
+@needs_tree
+def test_real_boot_writes() -> None:
+    pvh = tree_decls("arch/x86/platform/pvh/head.S")["pvh_start_xen"]
+    found = {w.name: w for w in pvh.writes}
+    # `leal rva(pvh_start_info)(%ebp), %edi` ... `rep` / `movsl`; `movq %rbx, phys_base(%rip)`
+    assert set(found) == {"pvh_start_info", "phys_base"}
+    src = Path(TREE, "arch/x86/platform/pvh/head.S").read_text().splitlines()
+    assert src[found["pvh_start_info"].line - 1].strip() == "movsl"
+    assert "phys_base(%rip)" in src[found["phys_base"].line - 1]
+    head = tree_decls("arch/x86/kernel/head_64.S")
+    assert {w.name for w in head["common_startup_64"].writes} == {"early_pmd_flags"}
+    assert not head["startup_64"].writes  # it writes through pointers and C code only
+    h32 = tree_decls("arch/x86/kernel/head_32.S")["startup_32"]
+    # BSS cleared first (rep stosl from __bss_start), then boot_params copied into it
+    lines = {w.name: w.line for w in h32.writes}
+    assert {"__bss_start", "boot_params", "boot_command_line"} <= set(lines)
+    assert lines["__bss_start"] < lines["boot_params"] < lines["boot_command_line"]

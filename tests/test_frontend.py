@@ -265,3 +265,36 @@ def test_function_defining_macros() -> None:
     ]
     assert [r.name for r in decl(f, "exc_divide_error").calls] == ["do_error_trap"]
     assert f.stats.error_nodes == 0
+
+
+def test_writes_and_stores_of_a_function_body() -> None:
+    from hvlint.frontend.treesitter import extract_c
+    from hvlint.tables import Vocabulary
+
+    src = b"""
+struct ops { int (*init)(void); } runtime_ops;
+static int counter, flags;
+static void setup(int *p, int (*cb)(void))
+{
+	int local = 0;
+	struct ops o;
+	counter++;
+	memset(&flags, 0, sizeof(flags));
+	runtime_ops.init = early_fn;
+	runtime_ops = boot_ops;
+	o.init = early_fn;
+	local = sizeof(unused_obj);
+	*p = local;
+	cb = early_fn;
+}
+"""
+    f = extract_c("t.c", src, Vocabulary(), refs=True)
+    d = next(d for d in f.decls if d.name == "setup")
+    assert [(w.name, w.kind) for w in d.writes] == [
+        ("counter", "write"),
+        ("flags", "zero-write"),
+        ("runtime_ops", "write"),
+    ]
+    # locals and parameters are not objects; a struct copy is not an address
+    assert d.stores == (("runtime_ops", "init", "early_fn", 10), ("runtime_ops", "", "boot_ops", 11))
+    assert "unused_obj" not in {r.name for r in d.refs}  # sizeof() emits no reference

@@ -30,6 +30,14 @@ Sections follow `.section`, `.pushsection`/`.popsection`, `.previous`, `.text`/`
 `.bss` and the section macros of hvlint/data/asm.toml (`__HEAD`, `__INIT`, `__FINIT`...),
 with the assembler's semantics (`.previous` swaps with the section before, it does not pop).
 
+Writes (`Decl.writes`, kind "write", besides the plain reference) are the symbols a store
+names in its destination, the last AT&T operand (`movq %rax, sym(%rip)`, `movl $1,
+_pa(sym)`, `incl sym(%rip)`; both operands of `xchg`/`xadd`; not the operand of `cmp`,
+`test`, `push`, `lgdt`... that only read, hvlint/data/asm.toml [writes]), and block writes:
+the symbol whose address the code loaded into %rdi/%edi (`lea sym(%rip), %rdi`, `mov $sym,
+%edi`) when a string store (`rep movsl`, `stosq`) follows in the same symbol's code before
+%rdi gets another value or a call intervenes; the write is at the string store's line.
+
 Linker scripts (`*.lds.S`) define no code or data and give empty facts.
 """
 
@@ -40,17 +48,17 @@ import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from itertools import accumulate
 from typing import Any
 
+from hvlint.datafiles import load_toml
 from hvlint.errors import HvlintError
 from hvlint.facts import Decl, Diagnostic, FileFacts, ParseStats, Ref, Span, span_at
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    pass
 else:  # pragma: no cover
-    import tomli as tomllib
+    pass
 
 TABLE = "asm.toml"
 _SOURCE = "hvlint/data/asm.toml"
@@ -94,8 +102,17 @@ class AsmTables:
     skip_prefixes: tuple[str, ...]
     leading_args: dict[str, int]
     stop: frozenset[str]
+    # [writes]: mnemonics (without size suffix) whose operands are only read, exactly or by
+    # prefix; that write both operands; string stores that write at the block registers.
+    write_reads: frozenset[str] = frozenset()
+    write_read_prefixes: tuple[str, ...] = ()
+    write_both: frozenset[str] = frozenset()
+    block_writes: frozenset[str] = frozenset()
+    block_registers: frozenset[str] = frozenset()
     # What the walk makes of each statement word (filled as words are met).
     categories: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # What each instruction word writes (_W_*, filled as words are met).
+    write_kinds: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 def parse_tables(doc: dict[str, Any], source: str = _SOURCE) -> AsmTables:
@@ -106,8 +123,8 @@ def parse_tables(doc: dict[str, Any], source: str = _SOURCE) -> AsmTables:
         return HvlintError(f"{source}: key '{key}': {why}")
 
     for top in doc:
-        if top not in ("section_macros", "section_directives", "refs"):
-            raise fail(top, "unknown table (expected section_macros, section_directives, refs)")
+        if top not in ("section_macros", "section_directives", "refs", "writes"):
+            raise fail(top, "unknown table (expected section_macros, section_directives, refs, writes)")
 
     def table(key: str, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -150,6 +167,24 @@ def parse_tables(doc: dict[str, Any], source: str = _SOURCE) -> AsmTables:
     stop = refs.get("stop", [])
     if not isinstance(stop, list) or not all(isinstance(s, str) and _IDENT_RE.fullmatch(s) for s in stop):
         raise fail("refs.stop", "must be a list of identifiers")
+
+    writes = table("writes", doc.get("writes", {}))
+    for k in writes:
+        if k not in ("reads", "both", "block", "block_registers"):
+            raise fail(f"writes.{k}", "unknown key (expected reads, both, block, block_registers)")
+
+    def mnemonics(key: str, prefixes: bool) -> list[str]:
+        v = writes.get(key, [])
+        pattern = r"[a-z][a-z0-9]*\*?" if prefixes else r"[a-z][a-z0-9]*"
+        if not isinstance(v, list) or not all(isinstance(m, str) and re.fullmatch(pattern, m) for m in v):
+            what = " (a trailing * matches a prefix)" if prefixes else ""
+            raise fail(f"writes.{key}", f"must be a list of lower-case mnemonics{what}")
+        return v
+
+    reads = mnemonics("reads", True)
+    block_regs = mnemonics("block_registers", False)
+    if not all(_REGISTER.fullmatch(r) for r in block_regs):
+        raise fail("writes.block_registers", "must be a list of register names without % (rdi, edi)")
     return AsmTables(
         section_macros=macros,
         section_directives=directives,
@@ -157,17 +192,17 @@ def parse_tables(doc: dict[str, Any], source: str = _SOURCE) -> AsmTables:
         skip_prefixes=tuple(s[:-1] for s in skip if s.endswith("*")),
         leading_args=dict(leading),
         stop=frozenset(stop),
+        write_reads=frozenset(m for m in reads if not m.endswith("*")),
+        write_read_prefixes=tuple(m[:-1] for m in reads if m.endswith("*")),
+        write_both=frozenset(mnemonics("both", False)),
+        block_writes=frozenset(mnemonics("block", False)),
+        block_registers=frozenset(block_regs),
     )
 
 
 @lru_cache(maxsize=1)
 def load_tables() -> AsmTables:
-    try:
-        raw = resources.files("hvlint.data").joinpath(TABLE).read_bytes()
-        doc = tomllib.loads(raw.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise HvlintError(f"cannot load data table {TABLE}: {exc}") from exc
-    return parse_tables(doc)
+    return parse_tables(load_toml(TABLE))
 
 
 # -- lexical ------------------------------------------------------------------------------
@@ -281,6 +316,8 @@ class _Sym:
     pending: bool = False  # plain label whose kind the next statement decides
     fall_from: _Sym | None = None
     refs: list[tuple[str, int, str, str | None, bool]] = field(default_factory=list)
+    writes: list[tuple[str, int, str | None]] = field(default_factory=list)
+    block_dest: list[str] | None = None  # names whose address the block register holds
 
 
 @dataclass(slots=True)
@@ -385,6 +422,62 @@ def _category(word: str, t: AsmTables) -> int:
     ):
         return _SLOW
     return _GENERIC
+
+
+# What an instruction writes: nothing (or only registers), its last operand, both operands,
+# a block at the block register (string stores), or the block register (lea: an address).
+_W_NONE, _W_DEST, _W_BOTH, _W_BLOCK, _W_LEA = range(5)
+_SIZE_SUFFIX = "bwlq"
+_BLOCK_SUFFIX = "bwlqd"
+_MNEMONIC = re.compile(r"[a-z][a-z0-9]*")
+# Instructions that move the block register within the object it points into.
+_ADVANCE = frozenset(("add", "sub", "inc", "dec"))
+
+
+def _write_kind(word: str, t: AsmTables) -> int:
+    """What an instruction (a lower-case mnemonic, never a macro) writes (_W_*)."""
+    if _MNEMONIC.fullmatch(word) is None:
+        return _W_NONE
+    bare = word[:-1] if len(word) > 2 and word[-1] in _SIZE_SUFFIX else None
+    if word in t.block_writes or (word[-1] in _BLOCK_SUFFIX and word[:-1] in t.block_writes):
+        return _W_BLOCK
+    if word in ("lea", "leal", "leaq", "leaw"):
+        return _W_LEA
+    if word in t.write_reads or bare in t.write_reads or word.startswith(t.write_read_prefixes):
+        return _W_NONE
+    if word in t.write_both or bare in t.write_both:
+        return _W_BOTH
+    return _W_DEST
+
+
+def _operands(text: str) -> list[str]:
+    """The operands of an instruction, split at the commas outside parentheses."""
+    if "(" not in text:
+        return text.split(",")
+    out: list[str] = []
+    depth = 0
+    start = 0
+    for i, c in enumerate(text):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth = max(0, depth - 1)
+        elif c == "," and not depth:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
+
+
+def _names(operand: str) -> list[str]:
+    """The identifiers an operand names: not registers (`%rdi`), not the macro around a
+    name (`_pa` in `_pa(sym)`), not names pasted from macro arguments."""
+    out: list[str] = []
+    for m in _IDENT.finditer(operand):
+        name, bs, paren, inner, eq = m.groups()
+        if not (bs or eq or (paren and not inner)):
+            out.append(name.rstrip("."))
+    return out
 
 
 _CLASSES: dict[str, tuple[str, str | None, str | None] | None] = {}
@@ -501,6 +594,66 @@ class _Walk:
         if star and reg not in (None, "%rip", "%eip"):
             kind = "ref"  # a table indexed by a register
         self.add(name, base + m.start(2), kind, False)
+
+    def stores(self, word: str, rest: str, base: int) -> None:
+        """The writes of one instruction of the current symbol (`word` its mnemonic, `rest`
+        its operands at offset `base`): a symbol in the destination operand, or a block
+        store (`rep movsl`) at the address the code loaded into the block register."""
+        cur = self.cur
+        if cur is None or word in self.macros:
+            return
+        kinds = self.t.write_kinds
+        wk = kinds.get(word)
+        if wk is None:
+            wk = kinds[word] = _write_kind(word, self.t)
+        if wk == _W_NONE:
+            return
+        if wk == _W_BLOCK:
+            if not _names(rest):  # `rep movsl`, `movsb (%rsi), %es:(%rdi)`
+                if cur.block_dest:
+                    line = self.line_of(base)
+                    cur.writes.extend((n, line, self.cond) for n in cur.block_dest)
+                return
+            wk = _W_DEST  # `movsd %xmm0, sym(%rip)`: the SSE move, not the string one
+        comma = rest.rfind(",")
+        dest = rest[comma + 1 :].strip()
+        if ")" in dest and "(" not in dest:  # `tbl(,%rax,8)`: the comma is inside the operand
+            ops = _operands(rest)
+            dest = ops[-1].strip()
+        else:
+            ops = [rest[:comma], dest] if comma >= 0 else [dest]
+        if dest[:1] == "%" and ":" not in dest:  # a register (`%gs:sym` is memory)
+            regs = self.t.block_registers
+            if dest[1:] not in regs:
+                if wk == _W_BOTH and len(ops) > 1:
+                    self.written(ops[0], base)  # `xchg sym(%rip), %rax`
+                return
+            src = ops[0] if len(ops) > 1 else ""
+            if wk == _W_LEA:
+                names = _names(src)
+                if names:
+                    cur.block_dest = names  # `lea sym(%rip), %rdi`
+                elif not any(f"%{r}" in src for r in regs):
+                    cur.block_dest = None  # `lea (%rsi), %rdi`: another address
+            elif src.lstrip().startswith("$") and word.startswith("mov"):
+                cur.block_dest = _names(src) or None  # `mov $sym, %edi`, `movl $_pa(sym), %edi`
+            elif not (word in _ADVANCE or (word[-1] in _SIZE_SUFFIX and word[:-1] in _ADVANCE)):
+                cur.block_dest = None  # `mov %rsi, %rdi`, `pop %rdi`, `xor %edi, %edi`
+            return
+        if wk == _W_LEA:
+            return
+        for op in ops if wk == _W_BOTH else (dest,):
+            self.written(op, base)
+
+    def written(self, operand: str, base: int) -> None:
+        """The symbols a memory operand the current symbol writes names."""
+        cur = self.cur
+        if cur is not None:
+            line = 0
+            for n in _names(operand):
+                if n != cur.name:
+                    line = line or self.line_of(base)
+                    cur.writes.append((n, line, self.cond))
 
     # -- symbols -------------------------------------------------------------------------
 
@@ -721,6 +874,8 @@ class _Walk:
         if word in _CALLS:
             self.branch("call", rest, base)
             self.terminal = False
+            if self.cur is not None:
+                self.cur.block_dest = None  # the callee may change the block register
             return
         if _JUMP.fullmatch(word):
             self.branch("jump", rest, base)
@@ -743,6 +898,7 @@ class _Walk:
                 self.refs_in(rest[cut:], base + cut)
             elif rest:
                 self.refs_in(rest, base)
+            self.stores(word, rest, base)
         if word in _TERMINAL:
             self.terminal = True
         elif word not in _NEUTRAL and not word.isupper():
@@ -1000,6 +1156,8 @@ class _Walk:
                                     if name[-1] == ".":
                                         name = name.rstrip(".")
                                     refs.append((name, ln, "ref", cond, True))
+                        if cat == _GENERIC and cur is not None:
+                            self.stores(word, line[after:], base + after)
                     self.last_end = base + len(line.rstrip())
                     continue
             if ";" not in line:
@@ -1015,25 +1173,38 @@ class _Walk:
             self.close(sym, self.last_end)
         self.open = []
 
+    def target(self, sym: _Sym, name: str, generic: bool) -> str | None:
+        """What a reference of `sym` to `name` names: the symbol that owns a local label, or
+        None when it is kept out (a local label of `sym` itself, an ignored name)."""
+        if not self.keep(name, generic):
+            return None
+        owner = self.nested.get(name)
+        if owner is not None:
+            if owner is sym or owner.name == sym.name:
+                return None
+            return owner.name
+        return name
+
     def decls(self) -> tuple[Decl, ...]:
         out: list[Decl] = []
         for sym in self.syms:
             seen: set[tuple[str, str]] = set()
             calls: list[Ref] = []
             refs: list[Ref] = []
-            for name, line, kind, cond, generic in sym.refs:
-                if not self.keep(name, generic):
+            for raw, line, kind, cond, generic in sym.refs:
+                name = self.target(sym, raw, generic)
+                if name is None:
                     continue
-                owner = self.nested.get(name)
-                if owner is not None:
-                    if owner is sym or owner.name == sym.name:
-                        continue
-                    name = owner.name
                 key = (name, kind)
                 if key in seen:
                     continue
                 seen.add(key)
                 (refs if kind == "ref" else calls).append(Ref(name, line, kind, cond))
+            writes: dict[str, Ref] = {}
+            for raw, line, cond in sym.writes:
+                name = self.target(sym, raw, True)
+                if name is not None and name not in writes:
+                    writes[name] = Ref(name, line, "write", cond)
             end = sym.end if sym.end >= 0 else max(self.last_end, sym.name_end)
             out.append(
                 Decl(
@@ -1046,6 +1217,7 @@ class _Walk:
                     section=sym.section,
                     calls=tuple(calls),
                     refs=tuple(refs),
+                    writes=tuple(writes.values()),
                 )
             )
         return tuple(out)

@@ -260,8 +260,9 @@ _UNEVALUATED = re.compile(
 _PRE_WRITE = re.compile(r"(?:\+\+|--)\s*([A-Za-z_]\w*)")
 # the destination of the copy/fill builtins: `memcpy(&boot_params, ...)`, `memset(obj, 0, ...)`
 _ARG_WRITE = re.compile(
-    r"\b(?:memcpy|memset|memmove|strcpy|strncpy|strscpy|strlcpy|sprintf|snprintf|scnprintf|"
-    r"__memcpy|__memset|copy_from_user)\s*\(\s*(?:\(\s*[\w\s*]+\))?\s*&?\s*([A-Za-z_]\w*)\s*[,)]"
+    r"\b(?P<fn>memcpy|memset|memmove|strcpy|strncpy|strscpy|strlcpy|sprintf|snprintf|scnprintf|"
+    r"__memcpy|__memset|__builtin_memset|__builtin_memcpy|copy_from_user)\s*\(\s*(?:\(\s*[\w\s*]+\))?\s*&?\s*"
+    r"([A-Za-z_]\w*)\s*(?:,\s*(?P<zero>0\s*,)?|\))"
 )
 _STATEMENTS = frozenset(
     "compound_statement if_statement else_clause for_statement while_statement do_statement "
@@ -469,9 +470,15 @@ class _Extractor:
         declared in the body or as parameters are locals, not objects."""
         text = self.ptext
         start, end = body.start_byte, body.end_byte
-        found = [(m.group(1), m.start(1), m) for m in _WRITE.finditer(text, start, end)]
+        found: list[tuple[str, int, re.Match[str] | None]] = [
+            (m.group(1), m.start(1), m) for m in _WRITE.finditer(text, start, end)
+        ]
         found += [(m.group(1), m.start(1), None) for m in _PRE_WRITE.finditer(text, start, end)]
-        found += [(m.group(1), m.start(1), None) for m in _ARG_WRITE.finditer(text, start, end)]
+        zeroed = set()
+        for a in _ARG_WRITE.finditer(text, start, end):
+            found.append((a.group(2), a.start(2), None))
+            if a.group("zero") and "memset" in a.group("fn"):
+                zeroed.add(a.start(2))  # memset(&obj, 0, ...): the same zeros BSS clearing writes
         found = [f for f in found if f[0] not in _KEYWORDS and f[0] not in params]
         if not found:
             return (), ()
@@ -484,12 +491,12 @@ class _Extractor:
             if name in local:
                 continue
             line = bisect_right(starts, pos)
-            if name not in writes:
+            if name not in writes or (writes[name].kind == "zero-write" and pos not in zeroed):
                 cond = None
                 i = bisect_right(c_starts, pos) - 1 if c_starts else -1
                 if i >= 0 and pos < c_ends[i]:
                     cond = c_conds[i]
-                writes[name] = FactRef(name, line, "write", cond)
+                writes[name] = FactRef(name, line, "zero-write" if pos in zeroed else "write", cond)
             if m is not None and m.group("value") and m.group("op") == "=":
                 value = m.group("value")
                 if value not in _KEYWORDS and value not in local and value not in params:
