@@ -432,10 +432,11 @@ class _Extractor:
             elif body is not None:
                 calls, refs, assigns = self.scan_refs(body.start_byte, body.end_byte)
                 params = _parameter_names(d)
-                if params:  # `fn(arg)` with `fn` a parameter is a call through a pointer
-                    calls = tuple(c for c in calls if c.kind != "call" or c.name not in params)
-                    refs = tuple(r for r in refs if r.name not in params)
-                writes, stores = self.scan_writes(body, params)
+                hidden = params | _local_names(body) if refs or calls else params
+                if hidden:  # a parameter or a local: `fn(arg)` is a call through a pointer, `obj` no global
+                    calls = tuple(c for c in calls if c.kind != "call" or c.name not in hidden)
+                    refs = tuple(r for r in refs if r.name not in hidden)
+                writes, stores = self.scan_writes(body, hidden)
             elif has_init:
                 value = d.child_by_field_name("value")
                 if value is not None:
@@ -463,7 +464,7 @@ class _Extractor:
         return out
 
     def scan_writes(
-        self, body: tree_sitter.Node, params: frozenset[str]
+        self, body: tree_sitter.Node, local: frozenset[str]
     ) -> tuple[tuple[FactRef, ...], tuple[tuple[str, str, str, int], ...]]:
         """Which file-scope objects a function body writes (`obj = `, `obj.m[i] |= `, `obj++`,
         `memcpy(&obj, ...)`) and which names it stores into one (`obj.m = &name;`); names
@@ -479,10 +480,9 @@ class _Extractor:
             found.append((a.group(2), a.start(2), None))
             if a.group("zero") and "memset" in a.group("fn"):
                 zeroed.add(a.start(2))  # memset(&obj, 0, ...): the same zeros BSS clearing writes
-        found = [f for f in found if f[0] not in _KEYWORDS and f[0] not in params]
+        found = [f for f in found if f[0] not in _KEYWORDS and f[0] not in local]
         if not found:
             return (), ()
-        local = _local_names(body)
         starts = self.lines.starts
         c_starts, c_ends, c_conds = self.cond_segments()
         writes: dict[str, FactRef] = {}
@@ -499,7 +499,7 @@ class _Extractor:
                 writes[name] = FactRef(name, line, "zero-write" if pos in zeroed else "write", cond)
             if m is not None and m.group("value") and m.group("op") == "=":
                 value = m.group("value")
-                if value not in _KEYWORDS and value not in local and value not in params:
+                if value not in _KEYWORDS and value not in local:
                     member = _LAST_MEMBER.search(m.group("path") or "")
                     stores[(name, member.group(1) if member else "", m.group("amp") + value)] = line  # the last
         return tuple(writes.values()), tuple((t, mb, v, ln) for (t, mb, v), ln in stores.items())

@@ -47,6 +47,16 @@ static unsigned long xen_helper_pages(void) /* expect: HV305 */
 	return xen_early_pages[1];	/* expect: HV301 */
 }
 
+/* __refdata: a pointer to init data modpost never checks (.ref.data), like mmu_pv.c's
+ * discontig_frames. */
+static unsigned long *xen_pages_ptr __refdata = xen_early_pages;
+
+unsigned long xen_first_page(void)
+{
+	return xen_pages_ptr[0];
+}
+EXPORT_SYMBOL(xen_first_page);
+
 /* sizeof() emits no reference. */
 unsigned long xen_pages_size(void)
 {
