@@ -126,7 +126,16 @@ def _runtime_reach(g: Any) -> dict[str, str | None]:
     parent: dict[str, str | None] = {}
     queue: deque[str] = deque()
     for n, d in g.nodes(data=True):
-        if d.get("runtime_root") and d.get("path") and _klass(g, n) == "runtime" and d.get("kind") != "object":
+        if not d.get("path") or _klass(g, n) != "runtime" or d.get("kind") == "object":
+            continue
+        # a root, or a callback whose address runtime code takes (`stop_machine(xen_suspend, ...)`)
+        if d.get("runtime_root") or any(
+            e.get("kind") == "ref"
+            and _known(g, w)
+            and _node(g, w).get("kind") == "function"
+            and _klass(g, w) == "runtime"
+            for w, _, e in g.in_edges(n, data=True)
+        ):
             parent[n] = None
             queue.append(n)
     while queue:
@@ -284,7 +293,8 @@ def _mismatch_findings(ctx: ProjectContext, target_class: str) -> Iterator[Findi
         how = f"modpost: {check.mismatch}" if check is not None else "section mismatch"
         runtime = ""
         if trace and not user:
-            runtime = f"; it runs after boot: {_what(g, trace[0])} is {_node(g, trace[0]).get('runtime_root')}"
+            why = _node(g, trace[0]).get("runtime_root") or "a callback runtime code takes the address of"
+            runtime = f"; it runs after boot: {_what(g, trace[0])} is {why}"
         elif du.get("kind") != "object" and not user and u not in reach and _klass(g, u) == "runtime":
             only_init = all(
                 _klass(g, w) in ("init", "ref", "head") for w, _, ed in g.in_edges(u, data=True) if _real_reference(ed)
@@ -402,9 +412,10 @@ def init_reachable_at_runtime(ctx: ProjectContext) -> Iterator[Finding]:
         path = str(dv["path"])
         line = int(dv.get("line") or 1)
         via = "" if root == u else f" leads to {_what(g, u)}, which"
+        why = _node(g, root).get("runtime_root") or "a callback runtime code takes the address of"
         message = (
             f"{_what(g, v)} is {_section(g, v)} but reachable after boot: {_what(g, root)} "
-            f"({_node(g, root).get('runtime_root')}){via} calls it at "
+            f"({why}){via} calls it at "
             f"{_site(ctx, u, e)}:{e.get('line')}{_cond(e)} ({len(trace) - 1} hop{'s' if len(trace) > 2 else ''})"
         )
         yield ctx.finding(path, lines.span(path, line, str(dv["name"])), message, symbol=str(dv["name"]), trace=trace)
