@@ -326,11 +326,16 @@ def match_modpost(a: Applied, new: Sequence[Mismatch]) -> dict[str, Any]:
 
 def match_hvlint(a: Applied, new: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Did hvlint report the edit?  A new finding in the edited file that names the source or
-    the target (``symbol``, message or trace); ``exact`` when it names the target and sits on an
-    edited line or on the line of the bad reference, ``related`` otherwise."""
+    the target (``symbol``, message or trace), or one about the target whose trace goes through
+    the source (HV302); ``exact`` when it names the target and sits on an edited line or on the
+    line of the bad reference, ``related`` otherwise."""
     lines = set(range(a.line, a.end_line + 1)) | {a.ref_line}
     hits = [
-        f for f in new if f.get("path") == a.edit.path and (_mentions(f, a.edit.tosym) or _mentions(f, a.edit.fromsym))
+        f
+        for f in new
+        if (f.get("path") == a.edit.path and (_mentions(f, a.edit.tosym) or _mentions(f, a.edit.fromsym)))
+        # HV302 stands at the init function's definition, its trace through the source
+        or (f.get("symbol") == a.edit.tosym and _mentions(f, a.edit.fromsym))
     ]
     exact = [f for f in hits if f.get("line") in lines and _mentions(f, a.edit.tosym)]
     related = [f for f in hits if f not in exact]
