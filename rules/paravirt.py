@@ -101,6 +101,7 @@ _SET = re.compile(
 )
 _TEST = re.compile(r"\bparavirt_enabled\s*\(\s*\)|\bpv_info\s*(?:\.|->)\s*paravirt_enabled\b")
 _DEFINE_LINE = re.compile(r"^[ \t]*#")
+_ZERO = re.compile(r"\s*0\s*[,;}]")
 
 
 def _blank(text: str) -> str:
@@ -176,8 +177,8 @@ def paravirt_enabled_set(ctx: FileContext) -> Iterator[Finding]:
     d = data()
     starts = _line_starts(text)
     for m in _SET.finditer(text):
-        if _is_accessor(ctx.facts, text, starts, m.start()):
-            continue
+        if _is_accessor(ctx.facts, text, starts, m.start()) or _ZERO.match(text, m.end()):
+            continue  # the accessor itself, or the native default `.paravirt_enabled = 0`
         at = text.find("paravirt_enabled", m.start())
         message = f"sets pv_info.paravirt_enabled to tell the guest type: {d.set_effects}; {d.set_instead}"
         yield ctx.finding(span_at(starts, at, at + len("paravirt_enabled")), message, symbol="paravirt_enabled")
@@ -220,7 +221,8 @@ def choose_context(path: str, function: str, code: str) -> Context | None:
     haystack = f"{path}\n{function}\n{code}".lower()
     best: tuple[int, int, Context] | None = None
     for i, c in enumerate(data().contexts):
-        score = sum(1 for w in c.words if w in haystack)
+        # whole words or identifier parts (`add_rtc_cmos`), not substrings (`hyperv` in `hypervisor`)
+        score = sum(1 for w in c.words if re.search(r"(?<![a-z0-9])" + re.escape(w) + r"(?![a-z0-9])", haystack))
         if score and (best is None or score > best[0]):
             best = (score, -i, c)
     return best[2] if best else None

@@ -93,3 +93,13 @@ def test_seed_replayed_on_a_copy_of_the_real_tree(capsys: pytest.CaptureFixture[
     # the pristine tree reports none of them
     code = main(["check", "--select", "HV1", "--format", "json", "--jobs", "2", TREE])
     assert json.loads(capsys.readouterr().out)["findings"] == [] and code == 0
+
+
+def test_pnpbios_context_on_the_fixture_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    # drivers/pnp is outside the default scope the corpus test lints: name the file, the tree
+    # around it is the context
+    tree = Path(__file__).resolve().parent.parent / "corpus" / "trees" / "paravirt-4.4"
+    code = main(["check", "--select", "HV102", "--format", "json", str(tree / "drivers/pnp/pnpbios/core.c")])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1 and [(f["path"], f["line"]) for f in out["findings"]] == [("drivers/pnp/pnpbios/core.c", 29)]
+    assert "arch_pnpbios_disabled()" in out["findings"][0]["message"]

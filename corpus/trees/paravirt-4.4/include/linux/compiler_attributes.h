@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __LINUX_COMPILER_ATTRIBUTES_H
+#define __LINUX_COMPILER_ATTRIBUTES_H
+#define __section(S)		__attribute__((__section__(S)))
+#define __aligned(x)		__attribute__((__aligned__(x)))
+#define __cold			__attribute__((__cold__))
+#define __used			__attribute__((__used__))
+#define __visible		__attribute__((__externally_visible__))
+#define noinline		__attribute__((__noinline__))
+#endif
