@@ -704,6 +704,28 @@ def _in_file_macro(lines: _Lines, path: str, name: str) -> bool:
     return False
 
 
+def boot_order(ctx: ProjectContext) -> Any:
+    """bootorder.toml's table, with the code that is never linked into this architecture's
+    vmlinux added to the images a boot path cannot enter (with --scope all, every other
+    arch/ folder, tools/, scripts/...)."""
+    from dataclasses import replace
+
+    from hvlint.bootorder import load_table
+
+    order = load_table()
+    others = [f"arch/{a}/" for a in _arch_dirs(ctx.root) if a != ctx.arch]
+    others += [p.rstrip("*") for p in _separate_images() if not p.startswith("arch/")]
+    return replace(order, other_images=tuple(order.other_images) + tuple(others))
+
+
+@lru_cache(maxsize=4)
+def _arch_dirs(root: str) -> tuple[str, ...]:
+    try:
+        return tuple(sorted(e.name for e in os.scandir(os.path.join(root, "arch")) if e.is_dir()))
+    except OSError:
+        return ()
+
+
 def _inline_only_init(g: Any, n: str) -> bool:
     """Whether an inline function lands only in init code: every non-init class (runtime,
     exit, .ref) is absent among the callers it is inlined into, and init code calls it."""
@@ -762,7 +784,7 @@ def bss_written_before_clear(ctx: ProjectContext) -> Iterator[Finding]:
 
     g = ctx.graph
     lines: _Lines = _ctx_state(ctx)["lines"]
-    for w in bss_writes(g, ctx.project, by_name=not ctx.in_tree):
+    for w in bss_writes(g, ctx.project, boot_order(ctx), by_name=not ctx.in_tree):
         obj = _node(g, w.object)
         if obj.get("kind") == "asm":
             fix = f"move {obj['name']} out of .bss in the assembly (into a .data section)"

@@ -306,11 +306,12 @@ def before_hypervisor_init(ctx: ProjectContext) -> dict[str, tuple[dict[str, str
     (start_kernel()), the lines after that call."""
     from collections import deque
 
-    from hvlint.bootorder import _definitions, _is_code, _loose, load_table
+    from hvlint.bootorder import _definitions, _is_code, _loose
+    from hvlint.rules.lifetime import boot_order
 
     d = data()
     g, project = ctx.graph, ctx.project
-    order = load_table()
+    order = boot_order(ctx)
     setup = [f"{d.init_file}::{d.init_function}"] if ctx.in_tree else project.named(d.init_function)
     stops: dict[str, int] = {}
     for sid in setup:
