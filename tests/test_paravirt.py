@@ -103,3 +103,22 @@ def test_pnpbios_context_on_the_fixture_tree(capsys: pytest.CaptureFixture[str])
     out = json.loads(capsys.readouterr().out)
     assert code == 1 and [(f["path"], f["line"]) for f in out["findings"]] == [("drivers/pnp/pnpbios/core.c", 29)]
     assert "arch_pnpbios_disabled()" in out["findings"][0]["message"]
+
+
+def test_set_forms_and_what_is_not_a_use(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = tmp_path / "guest.c"
+    src.write_text(
+        "struct pv_info { int paravirt_enabled; } pv_info;\n"
+        "static const struct pv_info guest_info = { .paravirt_enabled = 1, };\n"  # 2: HV101
+        "static const struct pv_info native_info = { .paravirt_enabled = 0, };\n"  # native default: fine
+        "static inline int paravirt_enabled(void) { return pv_info.paravirt_enabled; }\n"  # the accessor
+        "void guest_init(void)\n{\n"
+        "\tpv_info.paravirt_enabled |= 1;\n"  # 7: HV101
+        "\t/* paravirt_enabled() in a comment */\n"
+        '\tprintk("pv_info.paravirt_enabled = 1");\n'
+        "\tif (pv_info.paravirt_enabled == 1)\n"  # 10: HV102 (a read)
+        "\t\treturn;\n}\n"
+    )
+    main(["check", "--select", "HV101,HV102", "--format", "json", str(src)])
+    got = [(f["rule"], f["line"]) for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert got == [("HV101", 2), ("HV101", 7), ("HV102", 10)]
