@@ -110,6 +110,7 @@ class Decl:
     is_const: bool = False
     is_inline: bool = False
     has_init: bool = False
+    zero_init: bool = False  # `= 0`, `= NULL`, `= { 0 }`: GCC puts the object in .bss all the same
     scope: str | None = None
     annotations: tuple[int, ...] = ()
     # The section the source itself puts the symbol in (assembly: `.section`, `__INIT`,

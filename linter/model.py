@@ -170,7 +170,7 @@ def _default_section(d: Decl) -> str:
         return ".text"
     if d.is_const:
         return ".rodata"
-    return ".data" if d.has_init else ".bss"
+    return ".data" if d.has_init and not d.zero_init else ".bss"
 
 
 _INLINE = frozenset({"__always_inline", "inline", "__inline", "__inline__", "__gnu_inline"})

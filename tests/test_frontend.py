@@ -298,3 +298,14 @@ static void setup(int *p, int (*cb)(void))
     # locals and parameters are not objects; a struct copy is not an address
     assert d.stores == (("runtime_ops", "init", "early_fn", 10), ("runtime_ops", "", "boot_ops", 11))
     assert "unused_obj" not in {r.name for r in d.refs}  # sizeof() emits no reference
+
+
+def test_zero_initialized_objects_land_in_bss() -> None:
+    from hvlint.frontend.treesitter import extract_c
+    from hvlint.model import _default_section
+    from hvlint.tables import Vocabulary
+
+    src = b"static int a = 0;\nint b = 1;\nvoid *c = NULL;\nstruct s d = { 0 };\nint f;\nconst int g = 0;\n"
+    f = extract_c("t.c", src, Vocabulary(), refs=True)
+    got = {d.name: _default_section(d) for d in f.decls}
+    assert got == {"a": ".bss", "b": ".data", "c": ".bss", "d": ".bss", "f": ".bss", "g": ".rodata"}

@@ -251,6 +251,8 @@ _WRITE = re.compile(
     r"(?P<op>=(?!=)|[-+*/%&|^]=|<<=|>>=|\+\+|--)"
     r"(?:\s*(?:\(\s*[A-Za-z_][\w\s*]*\))?\s*(?P<amp>&?)\s*(?P<value>[A-Za-z_]\w*)\s*;)?"
 )
+# What GCC puts in .bss all the same (-fzero-initialized-in-bss, the default).
+_ZERO_INIT = re.compile(r"\s*(?:0+[uUlL]*|NULL|false|'\\0'|\{\s*(?:0+|NULL)?\s*,?\s*\})\s*")
 _LAST_MEMBER = re.compile(r"(?:\.|->)\s*([A-Za-z_]\w*)\s*$")
 # What the compiler never evaluates: no reference is emitted for names inside these.
 _UNEVALUATED = re.compile(
@@ -416,6 +418,11 @@ class _Extractor:
                 continue
             name = ident.text.decode("latin-1") if ident.text else ""
             has_init = d.type == "init_declarator"
+            zero_init = False
+            if has_init:
+                value = d.child_by_field_name("value")
+                raw = value.text.decode("latin-1") if value is not None and value.text else ""
+                zero_init = _ZERO_INIT.fullmatch(raw) is not None
             const = base_const if ptr_const is None else ptr_const
             if typedef is not None and kind == "object" and ptr_const is None:
                 # no pointer between the name and the typedef: its constness and function-ness show
@@ -451,6 +458,7 @@ class _Extractor:
                 is_const=kind == "object" and const,
                 is_inline=is_inline,
                 has_init=has_init,
+                zero_init=zero_init,
                 scope=scope,
                 calls=calls,
                 refs=refs,
