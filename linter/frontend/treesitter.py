@@ -259,7 +259,11 @@ _UNEVALUATED = re.compile(
     r"\b(?:sizeof|typeof|__typeof__|__typeof|ARRAY_SIZE|BUILD_BUG_ON|BUILD_BUG_ON_MSG|BUILD_BUG_ON_ZERO|"
     r"static_assert|_Static_assert|__same_type|sizeof_field|__must_be_array|offsetof|alignof|__alignof__)\s*\("
 )
-_PRE_WRITE = re.compile(r"(?:\+\+|--)\s*([A-Za-z_]\w*)")
+_PRE_WRITE = re.compile(
+    r"(?:\+\+|--)\s*([A-Za-z_]\w*)"
+    # early boot code writes through RIP-relative accessors: `RIP_REL_REF(sme_me_mask) = ...`
+    r"|\b(?:RIP_REL_REF|rip_rel_ptr)\s*\(\s*&?\s*([A-Za-z_]\w*)\s*\)\s*(?:=(?!=)|[-+*/%&|^]=|<<=|>>=)"
+)
 # the destination of the copy/fill builtins: `memcpy(&boot_params, ...)`, `memset(obj, 0, ...)`
 _ARG_WRITE = re.compile(
     r"\b(?P<fn>memcpy|memset|memmove|strcpy|strncpy|strscpy|strlcpy|sprintf|snprintf|scnprintf|"
@@ -482,7 +486,10 @@ class _Extractor:
         found: list[tuple[str, int, re.Match[str] | None]] = [
             (m.group(1), m.start(1), m) for m in _WRITE.finditer(text, start, end)
         ]
-        found += [(m.group(1), m.start(1), None) for m in _PRE_WRITE.finditer(text, start, end)]
+        found += [
+            (m.group(1) or m.group(2), m.start(1) if m.group(1) else m.start(2), None)
+            for m in _PRE_WRITE.finditer(text, start, end)
+        ]
         zeroed = set()
         for a in _ARG_WRITE.finditer(text, start, end):
             found.append((a.group(2), a.start(2), None))
