@@ -72,6 +72,9 @@ class BootOrder:
     paths: tuple[BootPath, ...]
     bss_sections: frozenset[str]
     other_images: tuple[str, ...]  # path prefixes of code linked into other images
+    # functions a boot path does not go into: the machine stops there (panic(), a WARN's
+    # slow path), so what they reach is no boot order
+    never_enter: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +102,8 @@ def parse_table(doc: dict[str, Any], source: str = _SOURCE) -> BootOrder:
         return HvlintError(f"{source}: key '{key}': {why}")
 
     for top in doc:
-        if top not in ("bss", "images", "path"):
-            raise fail(top, "unknown table (expected bss, images, path)")
+        if top not in ("bss", "images", "path", "walk"):
+            raise fail(top, "unknown table (expected bss, images, path, walk)")
 
     def strings(table: Any, key: str, where: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
         if not isinstance(table, dict):
@@ -114,6 +117,7 @@ def parse_table(doc: dict[str, Any], source: str = _SOURCE) -> BootOrder:
     if not sections or not all(s.startswith(".") and not any(c.isspace() for c in s) for s in sections):
         raise fail("bss.sections", 'must list section names such as ".bss"')
     other = strings(doc.get("images", {}), "other", "images")
+    never = strings(doc.get("walk", {}), "never_enter", "walk")
     raw = doc.get("path", [])
     if not isinstance(raw, list) or not raw:
         raise fail("path", "must be a non-empty array of tables ([[path]])")
@@ -135,7 +139,7 @@ def parse_table(doc: dict[str, Any], source: str = _SOURCE) -> BootOrder:
     names = [p.name for p in paths]
     if len(set(names)) != len(names):
         raise fail("path", f"boot path names must be unique: {names}")
-    return BootOrder(tuple(paths), frozenset(sections), other)
+    return BootOrder(tuple(paths), frozenset(sections), other, frozenset(never))
 
 
 @lru_cache(maxsize=1)
@@ -220,6 +224,8 @@ def pre_clear(g: Graph, project: Project, path: BootPath, order: BootOrder | Non
             for t in _definitions(project, v):
                 where = g.nodes[t].get("path") if t in g else None
                 if t in parent or not where or where.startswith(order.other_images):
+                    continue
+                if g.nodes[t].get("name") in order.never_enter:
                     continue
                 parent[t] = u
                 todo.append(t)

@@ -350,6 +350,8 @@ def before_hypervisor_init(ctx: ProjectContext) -> dict[str, tuple[dict[str, str
                     where = g.nodes[t].get("path") if t in g else None
                     if t in parent or not where or where.startswith(order.other_images):
                         continue
+                    if g.nodes[t].get("name") in order.never_enter:
+                        continue
                     parent[t] = u
                     todo.append(t)
         out[path.name] = (parent, stops)
