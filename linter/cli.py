@@ -56,6 +56,11 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--unsafe-fixes", action="store_true", help="with --fix/--diff, also apply unsafe fixes")
     c.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     c.add_argument("--statistics", action="store_true", help="print a count of findings by rule")
+    c.add_argument(
+        "--report-unused-suppressions",
+        action="store_true",
+        help="report `/* hvlint: ignore[...] */` comments that silence nothing (HV902)",
+    )
     c.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     c.add_argument("--debug", action="store_true", help="tracebacks for internal errors")
 
@@ -298,6 +303,7 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
         jobs=_jobs(ns.jobs),
         arch=ns.arch,
         debug=ns.debug,
+        report_unused_suppressions=ns.report_unused_suppressions,
     )
     res = run(opts)
     findings = res.findings

@@ -37,6 +37,7 @@ class Options:
     jobs: int = 1
     arch: str = "x86"
     debug: bool = False
+    report_unused_suppressions: bool = False
     # Outside a kernel tree: the folder paths are reported relative to (default: the
     # common folder of the paths).
     base: str | None = None
@@ -299,6 +300,11 @@ def run(opts: Options) -> RunResult:
     findings = _run_rules(opts, root, in_tree, facts, rules)
     if project_rules:
         findings += _run_project_rules(opts, root, in_tree, files, facts, project_rules)
+    from hvlint import suppress
+
+    findings, seen = suppress.apply(root, findings)
+    if opts.report_unused_suppressions or any(r.id == "HV902" for r in rules):
+        findings += suppress.unused(root, [f.path for f in facts if f.lang in ("c", "asm")], seen)
     findings.sort(key=Finding.sort_key)
     return RunResult(root, in_tree, files, findings, facts, time.perf_counter() - t0, table)
 

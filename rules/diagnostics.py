@@ -31,3 +31,26 @@ def parse_error(ctx: FileContext) -> Iterator[Finding]:
     """
     for diag in ctx.facts.diagnostics:
         yield ctx.finding(diag.span or _FILE_START, diag.message)
+
+
+@rule("HV902", "unused-suppression", Severity.INFO, default=False)
+def unused_suppression(ctx: FileContext) -> Iterator[Finding]:
+    """An inline suppression (`/* hvlint: ignore[HV201] */`) that silences no finding on its
+    line or the next.  Reported with `--report-unused-suppressions` (or `--select HV902`).
+
+    Suppress a finding with a comment on its line or on the line before it, in the kernel's
+    comment style: `/* hvlint: ignore[HV301] */` (several ids separated by commas; a bare
+    `/* hvlint: ignore */` silences every rule there).
+
+    ## Why it matters
+    A suppression whose finding went away hides the next real one on that line.
+
+    ## Example
+        int x; /* hvlint: ignore[HV201] */
+
+    ## Fix
+    Remove the comment.
+
+        int x;
+    """
+    return iter(())
