@@ -25,7 +25,7 @@ from hvlint.report import text as text_report
 from hvlint.tables import table_for
 
 SUBCOMMANDS = ("check", "rules", "explain", "sections", "callgraph", "path")
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -339,6 +339,12 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
                     seconds=res.seconds,
                 ).rstrip("\n")
             )
+        elif ns.format == "github":
+            from hvlint.report import github
+
+            rendered = github.render(findings).rstrip("\n")
+            if rendered:
+                out.append(rendered)
         else:
             rendered = text_report.render(findings).rstrip("\n")
             if rendered:

@@ -1,0 +1,39 @@
+"""`--format github`: workflow commands GitHub Actions turns into annotations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hvlint.cli import main
+from hvlint.facts import Span
+from hvlint.findings import Finding, Severity, TraceStep
+from hvlint.report import github
+
+
+def test_escaping_levels_and_trace() -> None:
+    f = Finding(
+        "HV301",
+        "init-reference-from-runtime",
+        Severity.WARNING,
+        "arch/x86/a,b:c.c",
+        Span(3, 5, 3, 9, 0, 0),
+        "100% wrong\nreally",
+        trace=(TraceStep("root", "init/main.c", 7),),
+    )
+    i = Finding("HV305", "could-be-init", Severity.INFO, "x.c", Span(1, 1, 1, 2, 0, 0), "m")
+    assert github.render([f, i]).splitlines() == [
+        "::warning file=arch/x86/a%2Cb%3Ac.c,line=3,col=5,endLine=3,endColumn=9,"
+        "title=HV301 init-reference-from-runtime::100%25 wrong%0Areally%0A  init/main.c:7: root",
+        "::notice file=x.c,line=1,col=1,endLine=1,endColumn=2,title=HV305 could-be-init::m",
+    ]
+    assert github.render([]) == ""
+
+
+def test_cli_format_github(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    p = tmp_path / "x.c"
+    p.write_text('int a __attribute__((section(".data")));\n')
+    assert main(["check", "--format", "github", "-q", str(p)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("::warning file=x.c,line=1,col=7,") and "title=HV201 raw-section-attribute::" in out
