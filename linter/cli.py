@@ -47,9 +47,13 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--root", help="the kernel tree root (default: found above PATH)")
     c.add_argument("--format", default="text", choices=FORMATS)
     c.add_argument("--select", type=_csv, help="rules to run: ids, prefixes, names or ALL")
+    c.add_argument("--config", dest="config_file", help="read this .hvlint.toml (default: found upward from PATH)")
+    c.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     c.add_argument("--ignore", type=_csv, help="rules not to run")
     c.add_argument("--fail-on", default="warning", choices=("error", "warning", "info"))
-    c.add_argument("--scope", default="default", choices=("default", "all"))
+    c.add_argument(
+        "--scope", default=None, choices=("default", "all"), help="default: x86, Xen, PVH, init; all: the whole tree"
+    )
     c.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: cores available)")
     c.add_argument("--arch", default="x86", help="architecture for files outside arch/ (default x86)")
     c.add_argument("--fix", action="store_true", help="apply safe fixes in place")
@@ -294,19 +298,23 @@ def _summary(res: RunResult, findings: list[Finding], fixed: int) -> str:
 
 
 def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
+    from hvlint import config
+
+    found = ns.config_file or config.find(ns.paths[0] if ns.paths else ".")
+    cfg = config.load(found) if found and not ns.isolated else config.Config()
     opts = Options(
         paths=ns.paths,
         root=ns.root,
-        scope=ns.scope,
-        select=ns.select,
-        ignore=ns.ignore,
+        scope=ns.scope if ns.scope is not None else (cfg.scope or "default"),
+        select=ns.select or cfg.select,
+        ignore=(cfg.ignore + (ns.ignore or [])) or None,
         jobs=_jobs(ns.jobs),
         arch=ns.arch,
         debug=ns.debug,
         report_unused_suppressions=ns.report_unused_suppressions,
     )
     res = run(opts)
-    findings = res.findings
+    findings = cfg.apply(res.findings)
     fixed_count = 0
     if ns.fix or ns.diff:
         chosen = fixer.choose(findings, ns.unsafe_fixes)
@@ -324,7 +332,9 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
                     again = run(replace(opts, paths=paths, root=res.root))
                 else:
                     again = run(replace(opts, paths=paths, base=res.root))
-                findings = sorted([f for f in findings if f.path not in changed] + again.findings, key=Finding.sort_key)
+                findings = sorted(
+                    [f for f in findings if f.path not in changed] + cfg.apply(again.findings), key=Finding.sort_key
+                )
         for o in outcomes:
             if o.error:
                 err.append(f"hvlint: {o.path}: {o.error}")
