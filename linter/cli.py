@@ -49,6 +49,8 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--select", type=_csv, help="rules to run: ids, prefixes, names or ALL")
     c.add_argument("--config", dest="config_file", help="read this .hvlint.toml (default: found upward from PATH)")
     c.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    c.add_argument("--baseline", metavar="FILE", help="report only findings this baseline does not hold")
+    c.add_argument("--write-baseline", metavar="FILE", help="record the current findings as the baseline")
     c.add_argument("--ignore", type=_csv, help="rules not to run")
     c.add_argument("--fail-on", default="warning", choices=("error", "warning", "info"))
     c.add_argument(
@@ -315,6 +317,16 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
     )
     res = run(opts)
     findings = cfg.apply(res.findings)
+    if ns.write_baseline:
+        from hvlint import baseline
+
+        n = baseline.write(ns.write_baseline, res.root, findings)
+        err.append(f"hvlint: wrote {n} finding{'s' if n != 1 else ''} to the baseline {ns.write_baseline}")
+        return 0
+    if ns.baseline:
+        from hvlint import baseline
+
+        findings = baseline.apply(ns.baseline, res.root, findings)
     fixed_count = 0
     if ns.fix or ns.diff:
         chosen = fixer.choose(findings, ns.unsafe_fixes)
