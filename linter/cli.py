@@ -25,7 +25,7 @@ from hvlint.report import text as text_report
 from hvlint.tables import table_for
 
 SUBCOMMANDS = ("check", "rules", "explain", "sections", "callgraph", "path")
-FORMATS = ("text", "json", "github")
+FORMATS = ("text", "json", "github", "gitlab")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -361,6 +361,10 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
                     seconds=res.seconds,
                 ).rstrip("\n")
             )
+        elif ns.format == "gitlab":
+            from hvlint.report import gitlab
+
+            out.append(gitlab.render(res.root, findings).rstrip("\n"))
         elif ns.format == "github":
             from hvlint.report import github
 

@@ -1,4 +1,5 @@
-"""`--format github`: workflow commands GitHub Actions turns into annotations."""
+"""`--format github` (workflow commands GitHub Actions turns into annotations) and `--format gitlab`
+(a Code Quality report)."""
 
 from __future__ import annotations
 
@@ -37,3 +38,20 @@ def test_cli_format_github(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     assert main(["check", "--format", "github", "-q", str(p)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("::warning file=x.c,line=1,col=7,") and "title=HV201 raw-section-attribute::" in out
+
+
+def test_cli_format_gitlab(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import json
+
+    p = tmp_path / "x.c"
+    p.write_text('int a __attribute__((section(".data")));\nint b __attribute__((section(".data")));\n')
+    assert main(["check", "--format", "gitlab", "-q", str(p)]) == 1
+    issues = json.loads(capsys.readouterr().out)
+    assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
+        ("HV201 raw-section-attribute", "major", {"path": "x.c", "lines": {"begin": 1, "end": 1}}),
+        ("HV201 raw-section-attribute", "major", {"path": "x.c", "lines": {"begin": 2, "end": 2}}),
+    ]
+    assert len({i["fingerprint"] for i in issues}) == 2 and all(i["description"].startswith("HV201 ") for i in issues)
+    p.write_text("")
+    assert main(["check", "--format", "gitlab", "-q", "--ignore", "HV901", str(p)]) == 0
+    assert json.loads(capsys.readouterr().out) == []
