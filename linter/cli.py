@@ -122,14 +122,9 @@ def _cmd_rules(out: list[str]) -> int:
 
 
 def _cmd_explain(rule_id: str, out: list[str]) -> int:
-    r = get_rule(rule_id)
-    import inspect
+    from hvlint.registry import rule_page
 
-    doc = inspect.cleandoc(r.doc)
-    state = "on by default" if r.default else "off by default (select it with --select)"
-    out.append(f"{r.id} {r.name} [{r.severity.value}, {state}]\n")
-    out.append(doc)
-    out.append(f"\n## Suppress\n    hvlint --ignore {r.id} ...")
+    out.append(rule_page(get_rule(rule_id)).rstrip("\n"))
     return 0
 
 

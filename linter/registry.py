@@ -218,3 +218,17 @@ def rule_docs(r: Rule) -> dict[str, Any]:
         "example": r.section("Example"),
         "fix": r.section("Fix"),
     }
+
+
+def rule_page(r: Rule) -> str:
+    """A rule's documentation page (`hvlint explain`, docs/rules/<ID>.md): what it finds, why
+    it matters, an example, the fix, and how to suppress it."""
+    state = "on by default" if r.default else "off by default (select it with --select)"
+    return (
+        f"# {r.id} {r.name}\n\n"
+        f"Severity: {r.severity.value}, {state}.\n\n"
+        f"{_dedent(r.doc)}\n\n"
+        "## Suppress\n\n"
+        f"On one line (or the line before it): `/* hvlint: ignore[{r.id}] */`; everywhere: "
+        f'`hvlint --ignore {r.id}`, or `ignore = ["{r.id}"]` in `.hvlint.toml`.\n'
+    )

@@ -130,7 +130,8 @@ def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     ids = [ln.split()[0] for ln in out.splitlines()]
     assert code == 0 and ids == sorted(ids) and {"HV201", "HV202", "HV203", "HV901"} <= set(ids)
     code, out, _ = run(capsys, "explain", "raw-section-attribute")
-    assert code == 0 and out.startswith("HV201 raw-section-attribute [warning, on by default]")
+    assert code == 0 and out.startswith("# HV201 raw-section-attribute\n\nSeverity: warning, on by default.")
+    assert "/* hvlint: ignore[HV201] */" in out
     for heading in ("## Why it matters", "## Example", "## Fix", "## Suppress"):
         assert heading in out
 

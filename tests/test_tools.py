@@ -225,3 +225,14 @@ def test_bench_json(tree: Path) -> None:
         assert rep["hvlint"]["maxrss_mb"] > 0
     if shutil.which("perl"):
         assert rep["checkpatch"]["files"] == 1 and rep["checkpatch"]["tree_listing_unchanged"]
+
+
+def test_rule_docs_are_generated_from_the_rules() -> None:
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "tools" / "gen_rule_docs.py"
+    spec = importlib.util.spec_from_file_location("gen_rule_docs", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--check"]) == 0, "docs/rules/ is out of date: run python tools/gen_rule_docs.py"
