@@ -367,7 +367,7 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
             if rendered:
                 out.append(rendered)
         else:
-            rendered = text_report.render(findings).rstrip("\n")
+            rendered = text_report.render(findings, colour=text_report.use_colour(sys.stdout)).rstrip("\n")
             if rendered:
                 out.append(rendered)
     if ns.statistics:

@@ -55,3 +55,21 @@ def test_cli_format_gitlab(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     p.write_text("")
     assert main(["check", "--format", "gitlab", "-q", "--ignore", "HV901", str(p)]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_text_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hvlint.report import text
+
+    f = Finding("HV201", "raw-section-attribute", Severity.WARNING, "x.c", Span(1, 2, 1, 3, 0, 0), "m")
+    assert "\x1b[" not in text.render([f]) and "\x1b[33m[warning]\x1b[0m" in text.render([f], colour=True)
+
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert text.use_colour(Tty())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not text.use_colour(Tty())
+    assert not text.use_colour(object())
