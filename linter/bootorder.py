@@ -201,15 +201,23 @@ def pre_clear(g: Graph, project: Project, path: BootPath, order: BootOrder | Non
     shortest way from the entry (None for the entry).  Empty when the entry is not in the
     graph; when the clearing function is not in the project, all it calls counts."""
     order = order or load_table()
-    if path.entry_id not in g:
+    return walk(g, project, path.entry_id, _barriers(project, order), order)
+
+
+def walk(g: Graph, project: Project, start: str, stops: dict[str, int], order: BootOrder) -> dict[str, str | None]:
+    """What runs from `start` on, each node with its predecessor on a shortest way (None for
+    `start`): calls and jumps, and the code assembly takes the address of, never through a
+    pointer, into another image or into the data's `never_enter` functions; in a function of
+    `stops`, only what it calls on lines before the given one.  Empty when `start` is not in
+    the graph."""
+    if start not in g:
         return {}
-    barriers = _barriers(project, order)
-    parent: dict[str, str | None] = {path.entry_id: None}
-    todo = deque([path.entry_id])
+    parent: dict[str, str | None] = {start: None}
+    todo = deque([start])
     while todo:
         u = todo.popleft()
         asm = g.nodes[u].get("kind") == "asm"
-        until = barriers.get(u)
+        until = stops.get(u)
         for _, v, e in g.out_edges(u, data=True):
             if v in parent or e.get("via"):
                 continue

@@ -304,9 +304,7 @@ def before_hypervisor_init(ctx: ProjectContext) -> dict[str, tuple[dict[str, str
     stops inside a function (node -> first line that runs after): in setup_arch(), the line
     that calls init_hypervisor_platform(); in the function that calls setup_arch()
     (start_kernel()), the lines after that call."""
-    from collections import deque
-
-    from hvlint.bootorder import _definitions, _is_code, _loose
+    from hvlint.bootorder import _loose, walk
     from hvlint.rules.lifetime import boot_order
 
     d = data()
@@ -328,32 +326,11 @@ def before_hypervisor_init(ctx: ProjectContext) -> dict[str, tuple[dict[str, str
         if not ctx.in_tree:
             path = _loose(project, path)
         start = path.entry_id if path.entry_id in g else (setup[0] if not ctx.in_tree and setup else None)
-        if start is None or start not in g:
+        if start is None:
             continue
-        parent: dict[str, str | None] = {start: None}
-        todo = deque([start])
-        while todo:
-            u = todo.popleft()
-            asm = g.nodes[u].get("kind") == "asm"
-            until = stops.get(u)
-            for _, v, e in g.out_edges(u, data=True):
-                if v in parent or e.get("via"):
-                    continue
-                kind = e.get("kind")
-                if kind == "ref" and not (asm and _is_code(g, project, v)):
-                    continue
-                if kind not in ("call", "jump", "ref"):
-                    continue
-                if until is not None and int(e.get("line") or 0) >= until:
-                    continue
-                for t in _definitions(project, v):
-                    where = g.nodes[t].get("path") if t in g else None
-                    if t in parent or not where or where.startswith(order.other_images):
-                        continue
-                    if g.nodes[t].get("name") in order.never_enter:
-                        continue
-                    parent[t] = u
-                    todo.append(t)
+        parent = walk(g, project, start, stops, order)
+        if not parent:
+            continue
         out[path.name] = (parent, stops)
     return out
 
