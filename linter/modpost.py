@@ -14,9 +14,8 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from typing import Any
 
+from hvlint.datafiles import load_toml
 from hvlint.errors import HvlintError
 
 
@@ -44,29 +43,30 @@ class ModpostTable:
         """The first check that forbids a reference from `fromsec` to `tosec` (modpost's
         section_mismatch(), first match wins), or None."""
         for c in self.checks:
-            if _match(fromsec, c.fromsec):
-                return c if _match(tosec, c.bad_tosec) else None
+            if match(fromsec, c.fromsec):
+                return c if match(tosec, c.bad_tosec) else None
         return None
 
     def whitelisted(self, fromsec: str, fromsym: str, tosec: str, tosym: str) -> str | None:
         """Why modpost's secref_whitelist() lets the reference pass, or None."""
         data = self.group("DATA_SECTIONS")
         init_exit = self.group("ALL_INIT_SECTIONS") + self.group("ALL_EXIT_SECTIONS")
-        if _match(tosec, self.group("ALL_INIT_DATA_SECTIONS")) and _match(fromsec, data):
+        if match(tosec, self.group("ALL_INIT_DATA_SECTIONS")) and match(fromsec, data):
             if fromsym.startswith("__param"):
                 return "a module parameter (__param_*)"
-        if tosec == ".init.text" and _match(fromsec, data) and fromsym.startswith("__param_ops_"):
+        if tosec == ".init.text" and match(fromsec, data) and fromsym.startswith("__param_ops_"):
             return "a module_param_call() setter"
-        if _match(fromsec, data) and _match(tosec, init_exit) and _match(fromsym, self.data_symbols):
+        if match(fromsec, data) and match(tosec, init_exit) and match(fromsym, self.data_symbols):
             return f"modpost lets data named {' / '.join(self.data_symbols)} refer to init/exit code"
-        if fromsec.startswith(".head.text") and _match(tosec, self.group("ALL_INIT_SECTIONS")):
+        if fromsec.startswith(".head.text") and match(tosec, self.group("ALL_INIT_SECTIONS")):
             return "early boot code (.head.text) may use init code"
-        if _match(tosym, self.to_symbols):
+        if match(tosym, self.to_symbols):
             return "a section boundary symbol"
         return None
 
 
-def _match(name: str, patterns: tuple[str, ...]) -> bool:
+def match(name: str, patterns: tuple[str, ...]) -> bool:
+    """Whether `name` matches one of modpost's glob patterns."""
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
@@ -112,15 +112,13 @@ def parse_modpost(text: str, source: str) -> ModpostTable | None:
 
 
 def _fallback() -> ModpostTable:
-    import tomllib
-
     src = "hvlint/data/modpost.toml"
+    doc = load_toml("modpost.toml")
     try:
-        doc: dict[str, Any] = tomllib.loads(resources.files("hvlint").joinpath("data/modpost.toml").read_text("utf-8"))
         groups = {k: tuple(v) for k, v in doc["groups"].items()}
         checks = tuple(Check(tuple(c["fromsec"]), tuple(c["bad_tosec"]), str(c["mismatch"])) for c in doc["check"])
         return ModpostTable(groups, checks, tuple(doc["data_symbols"]), tuple(doc["to_symbols"]), src)
-    except (KeyError, TypeError, ValueError, OSError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         raise HvlintError(f"{src}: {exc}") from exc
 
 

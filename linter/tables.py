@@ -11,21 +11,15 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from bisect import bisect_right
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from hvlint.datafiles import load_toml
 from hvlint.errors import HvlintError
 from hvlint.frontend.prepare import RawDefine, Vocabulary, condition_segments, match_paren, prepare, split_top_level
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 _TOKEN = re.compile(r"""[A-Za-z_]\w*|"(?:[^"\\]|\\.)*"|\(|\)|\#\#?|[^\s\w()"]+""")
 _STRING_LIT = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
@@ -45,14 +39,6 @@ def _has_relevant_define(data: bytes) -> bool:
 _SECTION_IN_BODY = re.compile(r"\b(?:__)?section(?:__)?\s*\(")
 
 
-def _toml(name: str) -> dict[str, Any]:
-    try:
-        data = resources.files("hvlint.data").joinpath(name).read_bytes()
-        return tomllib.loads(data.decode("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise HvlintError(f"cannot load data table {name}: {exc}") from exc
-
-
 def _names(table: dict[str, Any], key: str, source: str) -> frozenset[str]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -62,7 +48,7 @@ def _names(table: dict[str, Any], key: str, source: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def base_vocabulary() -> Vocabulary:
-    t = _toml("annotations.toml")
+    t = load_toml("annotations.toml")
     src = "hvlint/data/annotations.toml"
     return Vocabulary(
         blank=_names(t, "blank", src),
@@ -484,7 +470,7 @@ def _object_attr_macros(defs: dict[str, list[_Def]], table: SectionTable) -> Non
 
 def fallback_table() -> SectionTable:
     """The table shipped with hvlint (Linux 6.12, x86), for files outside a kernel tree."""
-    t = _toml("sections.toml")
+    t = load_toml("sections.toml")
     src = "hvlint/data/sections.toml"
     table = SectionTable(source=src, arch=str(t.get("arch", "x86")))
     table.section_macro = str(t.get("section_macro", "__section"))
@@ -578,7 +564,7 @@ _ROLES = frozenset({"initcall", "setup", "export", "exit", "static_call"})
 
 @lru_cache(maxsize=1)
 def registrations() -> dict[str, Registration]:
-    t = _toml("registrations.toml")
+    t = load_toml("registrations.toml")
     src = "hvlint/data/registrations.toml"
     out: dict[str, Registration] = {}
     for i, g in enumerate(t.get("group", [])):
@@ -596,7 +582,7 @@ def registrations() -> dict[str, Registration]:
 @lru_cache(maxsize=1)
 def never_called() -> re.Pattern[str]:
     """Names of functions declared to fail the link when a call to them survives."""
-    t = _toml("registrations.toml")
+    t = load_toml("registrations.toml")
     pats = t.get("never_called", {}).get("patterns", [])
     if not isinstance(pats, list) or not all(isinstance(p, str) and p for p in pats):
         raise HvlintError("hvlint/data/registrations.toml: never_called.patterns must be a list of globs")
@@ -607,7 +593,7 @@ def never_called() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def entries() -> tuple[Entry, ...]:
-    t = _toml("entries.toml")
+    t = load_toml("entries.toml")
     src = "hvlint/data/entries.toml"
     out = []
     for i, e in enumerate(t.get("entry", [])):
@@ -991,7 +977,7 @@ class Roots:
 
 @lru_cache(maxsize=1)
 def roots() -> Roots:
-    t = _toml("roots.toml")
+    t = load_toml("roots.toml")
     src = "hvlint/data/roots.toml"
     parts: list[dict[str, str]] = []
     for key in ("macros", "roles", "asm_sections"):

@@ -17,13 +17,13 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from hvlint.datafiles import load_toml
 from hvlint.facts import Span
 from hvlint.findings import Finding, Severity
 from hvlint.model import section_class
-from hvlint.modpost import ModpostTable, modpost_table
+from hvlint.modpost import ModpostTable, match, modpost_table
 from hvlint.registry import ProjectContext, rule
 from hvlint.tables import registrations
 
@@ -102,9 +102,7 @@ def _klass(g: Any, n: str) -> str:
 
 @lru_cache(maxsize=1)
 def _separate_images() -> tuple[str, ...]:
-    import tomllib
-
-    doc = tomllib.loads(resources.files("hvlint").joinpath("data/lifetime.toml").read_text("utf-8"))
+    doc = load_toml("lifetime.toml")
     return tuple(str(e["path"]) for e in doc.get("separate_image", []))
 
 
@@ -260,7 +258,7 @@ def _mismatch_findings(ctx: ProjectContext, target_class: str) -> Iterator[Findi
         if check is None:
             # hvlint also checks the code sections modpost leaves out (.entry.text,
             # .spinlock.text, .irqentry.text...), but never .ref.* or .head.text
-            other = _match(fromsec, table.group("OTHER_TEXT_SECTIONS"))
+            other = match(fromsec, table.group("OTHER_TEXT_SECTIONS"))
             if target_class == "init" and other and section_class(fromsec) == "runtime" and du.get("kind") != "object":
                 beyond = f"; modpost does not check {fromsec}"
             elif target_class == "exit" and other and section_class(fromsec) in ("runtime",):
@@ -316,10 +314,6 @@ def _mismatch_findings(ctx: ProjectContext, target_class: str) -> Iterator[Findi
                 f'{target_class} symbol"); remove {"__init" if target_class == "init" else "__exit"} or the export'
             )
             yield ctx.finding(path, lines.span(path, line, str(d["name"])), message, symbol=str(d["name"]))
-
-
-def _match(name: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
 @rule("HV301", "init-reference-from-runtime", Severity.WARNING, needs="project")
@@ -489,7 +483,7 @@ def init_address_escapes(ctx: ProjectContext) -> Iterator[Finding]:
         if sid not in g or _node(g, sid).get("kind") != "object" or _klass(g, sid) != "runtime":
             continue
         fromsec = _fromsec(g, sid)
-        if _match(fromsec, data):
+        if match(fromsec, data):
             continue  # HV301's: modpost checks .data
         for f, d in defs:
             for member, fn in d.assigns:
