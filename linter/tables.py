@@ -838,7 +838,9 @@ class LazyMacros(MutableMapping[str, tuple[str, ...]]):
     the graph first asks for it: most of the tree's 270,000 header macros are never used
     by the files in scope.  Names set on the mapping (a file's own macros) come first."""
 
-    def __init__(self, groups: dict[str, list[HeaderDefine]], done: dict[str, tuple[str, ...]] | None = None) -> None:
+    def __init__(
+        self, groups: dict[str, tuple[HeaderDefine, ...]], done: dict[str, tuple[str, ...]] | None = None
+    ) -> None:
         self._groups = groups
         self._done: dict[str, tuple[str, ...]] = {} if done is None else done
         self._own: dict[str, tuple[str, ...]] = {}
@@ -882,14 +884,19 @@ def tree_macros(root: str, arch: str = "x86") -> LazyMacros:
     the names its body calls.  A macro defined several times (per configuration) calls what
     each definition calls, under that definition's condition (`split_cond`).  A call to one
     of these is a macro use, not a call to a function of that name."""
-    defines, externs = header_defines(root, arch)
+    externs = header_defines(root, arch)[1]
+    # A name also declared as a function is one in some configuration (mutex_lock is a
+    # macro only with lock debugging): not a macro here, see dual_macros.
+    return LazyMacros({n: v for n, v in _defines_by_name(root, arch).items() if n not in externs})
+
+
+@lru_cache(maxsize=4)
+def _defines_by_name(root: str, arch: str) -> dict[str, tuple[HeaderDefine, ...]]:
+    """header_defines() grouped by macro name, in the headers' order."""
     groups: dict[str, list[HeaderDefine]] = {}
-    for d in defines:
-        # A name also declared as a function is one in some configuration (mutex_lock is a
-        # macro only with lock debugging): not a macro here, see dual_macros.
-        if d.name not in externs:
-            groups.setdefault(d.name, []).append(d)
-    return LazyMacros(groups)
+    for d in header_defines(root, arch)[0]:
+        groups.setdefault(d.name, []).append(d)
+    return {n: tuple(v) for n, v in groups.items()}
 
 
 _COMPILER_BUILTINS = frozenset(
@@ -902,11 +909,7 @@ _COMPILER_BUILTINS = frozenset(
 def object_macros(root: str, arch: str = "x86") -> frozenset[str]:
     """The header macros every definition of which is object-like (`current`, `TASK_SIZE_MAX`):
     where one is used as a value, its body runs."""
-    function_like: set[str] = set()
-    names: set[str] = set()
-    for d in header_defines(root, arch)[0]:
-        (names if d.params is None else function_like).add(d.name)
-    return frozenset(names - function_like)
+    return frozenset(n for n, v in _defines_by_name(root, arch).items() if all(d.params is None for d in v))
 
 
 class Dual:
@@ -916,7 +919,7 @@ class Dual:
 
     __slots__ = ("cond", "declared", "_variants", "_calls")
 
-    def __init__(self, cond: str, variants: list[HeaderDefine], declared: bool) -> None:
+    def __init__(self, cond: str, variants: tuple[HeaderDefine, ...], declared: bool) -> None:
         self.cond = cond
         self.declared = declared
         self._variants = variants
@@ -937,12 +940,9 @@ def dual_macros(root: str, arch: str = "x86") -> dict[str, Dual]:
     msr.h's `static inline void wrmsr(...)` without CONFIG_PARAVIRT_XXL and paravirt.h's
     `#define wrmsr(...)` with it.  `#ifndef name` fallbacks and the compiler's own builtins
     (FORTIFY_SOURCE wrappers end in the builtin again) are left out."""
-    defines, externs = header_defines(root, arch)
-    sets: dict[str, list[HeaderDefine]] = {}
-    for d in defines:
-        sets.setdefault(d.name, []).append(d)
+    externs = header_defines(root, arch)[1]
     out: dict[str, Dual] = {}
-    for name, variants in sets.items():
+    for name, variants in _defines_by_name(root, arch).items():
         if name in _COMPILER_BUILTINS:
             continue
         conds = [d.cond for d in variants]
@@ -959,10 +959,10 @@ def tree_defines(root: str, arch: str = "x86") -> dict[str, tuple[tuple[str, str
     """What `hvlint.kconfig.evaluate` needs to decide `defined(__WARN_FLAGS)` or
     `BITS_PER_LONG == 64`: each header macro -> its definitions as (condition, body), the
     body kept for object-like macros only."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for d in header_defines(root, arch)[0]:
-        out.setdefault(d.name, []).append((d.cond, d.body if d.params is None and len(d.body) < 200 else ""))
-    return {k: tuple(v) for k, v in out.items()}
+    return {
+        n: tuple((d.cond, d.body if d.params is None and len(d.body) < 200 else "") for d in v)
+        for n, v in _defines_by_name(root, arch).items()
+    }
 
 
 @dataclass(frozen=True, slots=True)
