@@ -321,6 +321,7 @@ def build_graph(root: str, in_tree: bool, facts: list[FileFacts], arch: str):  #
         g, stats = callgraph.build(project, tree_macros(root, arch), dual_macros(root, arch), object_macros(root, arch))
     else:
         g, stats = callgraph.build(project, {})
+    g.graph["arch"] = arch
     return project, g, stats
 
 

@@ -60,14 +60,10 @@ class _Lines:
         return Span(line, at + 1, line, at + len(name or " "), 0, 0)
 
 
-_ARCH = ["arch/x86/"]  # the architecture being linted (set per run by _ctx_state)
-
-
 def _ctx_state(ctx: ProjectContext) -> dict[str, Any]:
     """What the lifetime rules share within one run (the graph walks are the costly part)."""
     state: dict[str, Any] | None = getattr(ctx, "_lifetime", None)
     if state is None:
-        _ARCH[0] = f"arch/{ctx.arch}/"
         state = {"lines": _Lines(ctx.root), "table": modpost_table(ctx.root if ctx.in_tree else None)}
         ctx._lifetime = state  # type: ignore[attr-defined]
     return state
@@ -95,7 +91,8 @@ def _klass(g: Any, n: str) -> str:
     if alts and len({section_class(a) for a in alts}) > 1:
         return "mixed"
     path = str(d.get("path") or "")
-    if path and (_separate(path) or (path.startswith("arch/") and not path.startswith(_ARCH[0]))):
+    own = f"arch/{g.graph.get('arch', 'x86')}/"  # the architecture being linted (engine.build_graph)
+    if path and (_separate(path) or (path.startswith("arch/") and not path.startswith(own))):
         return "separate"
     return section_class(_section(g, n))
 
