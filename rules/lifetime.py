@@ -167,6 +167,13 @@ def _reach(ctx: ProjectContext) -> dict[str, str | None]:
 def _inline_users(g: Any, n: str, want: str = "runtime") -> str | None:
     """An `inline` function's code lands in its callers: the first non-inline caller of
     class `want` found through chains of inline callers, or None."""
+    return _inline_callers(g, n).get(want)
+
+
+def _inline_callers(g: Any, n: str) -> dict[str, str]:
+    """Section class -> the first non-inline caller of that class an `inline` function lands
+    in, breadth first through chains of inline runtime callers."""
+    first: dict[str, str] = {}
     seen = {n}
     queue = deque([n])
     while queue:
@@ -178,9 +185,9 @@ def _inline_users(g: Any, n: str, want: str = "runtime") -> str | None:
             d = _node(g, w)
             if d.get("inline") and _klass(g, w) == "runtime":
                 queue.append(w)
-            elif _klass(g, w) == want and d.get("kind") != "object":
-                return str(w)
-    return None
+            elif d.get("kind") != "object":
+                first.setdefault(_klass(g, w), str(w))
+    return first
 
 
 def _cond(e: dict[str, Any]) -> str:
@@ -720,9 +727,8 @@ def _arch_dirs(root: str) -> tuple[str, ...]:
 def _inline_only_init(g: Any, n: str) -> bool:
     """Whether an inline function lands only in init code: every non-init class (runtime,
     exit, .ref) is absent among the callers it is inlined into, and init code calls it."""
-    return all(_inline_users(g, n, k) is None for k in ("runtime", "exit", "ref", "head")) and (
-        _inline_users(g, n, "init") is not None
-    )
+    classes = _inline_callers(g, n)
+    return "init" in classes and not classes.keys() & {"runtime", "exit", "ref", "head"}
 
 
 def _file_scope_use(lines: _Lines, path: str, name: str, line: int) -> bool:

@@ -404,6 +404,6 @@ def hypervisor_query_before_init(ctx: ProjectContext) -> Iterator[Finding]:
 
 
 def _span(ctx: ProjectContext, path: str, line: int, name: str) -> Any:
-    from hvlint.rules.lifetime import _Lines
+    from hvlint.rules.lifetime import _ctx_state
 
-    return _Lines(ctx.root).span(path, line, name)
+    return _ctx_state(ctx)["lines"].span(path, line, name)  # the run's one cache of source lines
