@@ -20,12 +20,14 @@ from hvlint.engine import Options, RunResult, run
 from hvlint.errors import HvlintError
 from hvlint.findings import Finding, Severity
 from hvlint.registry import all_rules, get_rule
+from hvlint.report import ReportInput
 from hvlint.report import json as json_report
 from hvlint.report import text as text_report
 from hvlint.tables import table_for
 
 SUBCOMMANDS = ("check", "rules", "explain", "sections", "callgraph", "path")
-FORMATS = ("text", "json", "github", "gitlab")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "email", "html")
+SECTION_FORMATS = ("text", "json")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,6 +69,8 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="report `/* hvlint: ignore[...] */` comments that silence nothing (HV902)",
     )
+    c.add_argument("--docs-url", help="base URL of the rule pages, for SARIF helpUri and HTML links")
+    c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     c.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     c.add_argument("--debug", action="store_true", help="tracebacks for internal errors")
 
@@ -99,7 +103,7 @@ def _build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sections", help="the section-macro table derived from the tree")
     s.add_argument("path", nargs="?", default=None)
     s.add_argument("--arch", default="x86")
-    s.add_argument("--format", default="text", choices=FORMATS)
+    s.add_argument("--format", default="text", choices=SECTION_FORMATS)
     return p
 
 
@@ -294,6 +298,28 @@ def _summary(res: RunResult, findings: list[Finding], fixed: int) -> str:
     return " | ".join(parts)
 
 
+def _report_input(res: RunResult, findings: list[Finding], docs_url: str | None) -> ReportInput:
+    from hvlint.discover import read_source
+
+    cache: dict[str, list[str]] = {}
+
+    def source(rel: str) -> list[str]:
+        if rel not in cache:
+            data = read_source(res.root, rel).data
+            cache[rel] = data.decode("utf-8", "replace").splitlines() if data else []
+        return cache[rel]
+
+    return ReportInput(
+        root=res.root,
+        findings=findings,
+        files=len(res.files),
+        parse_errors=res.parse_errors,
+        seconds=res.seconds,
+        source=source,
+        docs_url=docs_url,
+    )
+
+
 def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
     from hvlint import config
 
@@ -366,6 +392,11 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
             rendered = github.render(findings).rstrip("\n")
             if rendered:
                 out.append(rendered)
+        elif ns.format in ("sarif", "html"):
+            import importlib
+
+            module = importlib.import_module(f"hvlint.report.{ns.format}")
+            out.append(module.render(_report_input(res, findings, ns.docs_url or cfg.docs_url)).rstrip("\n"))
         else:
             rendered = text_report.render(findings, colour=text_report.use_colour(sys.stdout)).rstrip("\n")
             if rendered:
@@ -375,7 +406,22 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
             err.append(f"{n:6}  {rule_id}")
     if not ns.quiet:
         err.append(_summary(res, findings, fixed_count))
+    if ns.output:
+        _write_output(ns.output, out)
     return 1 if _fails(findings, ns.fail_on) else 0
+
+
+def _write_output(path: str, out: list[str]) -> None:
+    """`--output FILE`: the report goes to FILE (written whole, then renamed into place)."""
+    text = "\n".join(out) + "\n" if out else ""
+    tmp = f"{path}.hvlint-tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise HvlintError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    out.clear()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

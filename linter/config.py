@@ -6,6 +6,7 @@ in a `pyproject.toml` on the way), like ruff's.
     scope = "default"                  # or "all"
     [per-file-ignores]
     "arch/x86/boot/*" = ["HV3"]        # globs relative to the tree root
+    docs-url = "https://..."           # where docs/rules/ is published (SARIF helpUri)
     [severity]
     HV201 = "error"                    # error | warning | info
 
@@ -29,7 +30,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-KEYS = ("select", "ignore", "scope", "per-file-ignores", "severity")
+KEYS = ("select", "ignore", "scope", "per-file-ignores", "severity", "docs-url")
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Config:
     scope: str | None = None
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     severity: dict[str, Severity] = field(default_factory=dict)
+    docs_url: str | None = None
 
     def apply(self, findings: list[Finding]) -> list[Finding]:
         """Per-file ignores and severity overrides (rule ids or prefixes)."""
@@ -120,6 +122,10 @@ def load(path: str) -> Config:
             if not isinstance(value, dict):
                 raise HvlintError(f"{where}: must be a table of glob = [rules]")
             cfg.per_file_ignores = {str(k): _strings(v, f"{where}.{k}") for k, v in value.items()}
+        elif key == "docs-url":
+            if not isinstance(value, str) or not value.startswith(("https://", "http://", "file://")):
+                raise HvlintError(f"{where}: must be an http(s):// or file:// URL")
+            cfg.docs_url = value
         elif key == "severity":
             if not isinstance(value, dict) or not all(v in ("error", "warning", "info") for v in value.values()):
                 raise HvlintError(f'{where}: must map rules to "error", "warning" or "info"')
