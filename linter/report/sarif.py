@@ -35,7 +35,7 @@ _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 def render(inp: ReportInput) -> str:
     # tool.driver.rules lists every rule hvlint knows, not only those with a result: the rules
-    # are what the tool *supports* (SARIF 3.19.23), a rule's ruleIndex is then the same in every
+    # are what the tool *supports* (toolComponent.rules), a rule's ruleIndex is then the same in every
     # run, and viewers can show the documentation of every rule; with ~15 rules the cost is small.
     rules = all_rules()
     descriptors = [_descriptor(r, inp.docs_url) for r in rules]
