@@ -22,13 +22,13 @@ section is one of the data's BSS sections (`.bss`).
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import deque
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from hvlint import discover
 from hvlint.datafiles import load_toml
 from hvlint.errors import HvlintError
 from hvlint.facts import Decl, FileFacts
@@ -324,7 +324,7 @@ def data_checks(root: str, order: BootOrder | None = None) -> list[str]:
 
     def defs(rel: str, name: str) -> list[Decl] | None:
         if rel not in parsed:
-            if not os.path.isfile(os.path.join(root, rel)):
+            if not discover.is_file(root, rel):
                 parsed[rel] = None
             else:
                 parsed[rel], _ = extract_file(root, rel, base_vocabulary(), None, refs=True)

@@ -13,9 +13,11 @@ import traceback
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from hvlint import __version__, discover
 from hvlint import fix as fixer
+from hvlint.config import Config
 from hvlint.engine import Options, RunResult, run
 from hvlint.errors import HvlintError
 from hvlint.findings import Finding, Severity
@@ -24,6 +26,9 @@ from hvlint.report import ReportInput
 from hvlint.report import json as json_report
 from hvlint.report import text as text_report
 from hvlint.tables import table_for
+
+if TYPE_CHECKING:
+    from hvlint.review import Review
 
 SUBCOMMANDS = ("check", "rules", "explain", "sections", "callgraph", "path")
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "email", "html")
@@ -69,6 +74,12 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="report `/* hvlint: ignore[...] */` comments that silence nothing (HV902)",
     )
+    c.add_argument(
+        "--patch",
+        metavar="FILE",
+        help="review a patch: a unified diff, a mail or an mbox series ('-': stdin), applied in memory",
+    )
+    c.add_argument("--changed-since", metavar="REV", help="review what changed in the git work tree since REV")
     c.add_argument("--docs-url", help="base URL of the rule pages, for SARIF helpUri and HTML links")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
     c.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
@@ -283,18 +294,27 @@ def _fails(findings: list[Finding], fail_on: str) -> bool:
     return any(f.severity.rank >= threshold for f in findings)
 
 
-def _summary(res: RunResult, findings: list[Finding], fixed: int) -> str:
+def _summary(res: RunResult, findings: list[Finding], fixed: int, review_: Review | None = None) -> str:
     fixable = sum(1 for f in findings if f.fix is not None and f.fix.safe)
     parts = []
     if findings:
         parts.append(f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''}")
     else:
         parts.append("All checks passed!")
+    if review_ is not None:
+        kept = set(map(id, findings))
+        on = sum(1 for f in review_.on_lines if id(f) in kept)
+        mails = sum(1 for m in review_.applied.messages if m.patch is not None)
+        parts.append(
+            f"{on} on the change's lines, {len(findings) - on} caused elsewhere; "
+            f"{len(review_.applied.changes)} files changed" + (f" by {mails} patches" if mails > 1 else "")
+        )
     if fixed:
         parts.append(f"fixed {fixed}")
-    elif fixable:
+    elif fixable and review_ is None:
         parts.append(f"{fixable} fixable with --fix")
-    parts.append(f"{len(res.files)} files, {res.parse_errors} with parse errors, {res.seconds:.2f}s")
+    seconds = res.seconds + (review_.before_seconds if review_ is not None else 0.0)
+    parts.append(f"{len(res.files)} files, {res.parse_errors} with parse errors, {seconds:.2f}s")
     return " | ".join(parts)
 
 
@@ -336,7 +356,57 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
         debug=ns.debug,
         report_unused_suppressions=ns.report_unused_suppressions,
     )
-    res = run(opts)
+    review_ = None
+    if ns.patch or ns.changed_since:
+        review_ = _review(ns, opts, err)
+        res = review_.result
+    else:
+        if ns.format == "email":
+            raise HvlintError("--format email replies to a patch: give --patch FILE (or --changed-since REV)")
+        res = run(opts)
+    try:
+        return _report(ns, cfg, opts, res, review_, out, err)
+    finally:
+        if review_ is not None:
+            from hvlint import review
+
+            review.finish()
+
+
+def _review(ns: argparse.Namespace, opts: Options, err: list[str]) -> Review:
+    from hvlint import patch, review
+    from hvlint.engine import find_tree
+
+    if ns.patch and ns.changed_since:
+        raise HvlintError("--patch and --changed-since cannot be used together")
+    for flag, on in (("--fix", ns.fix), ("--diff", ns.diff), ("--write-baseline", ns.write_baseline)):
+        if on:
+            raise HvlintError(
+                f"{flag} cannot be combined with --patch/--changed-since (the change is reviewed in memory)"
+            )
+    root, in_tree = find_tree(opts)
+    if not in_tree:
+        raise HvlintError("--patch and --changed-since need PATH inside a kernel tree")
+    if ns.patch:
+        applied = patch.apply(root, patch.load(ns.patch))
+    else:
+        applied = review.changed_since(root, ns.changed_since)
+    for note in applied.notes:
+        err.append(f"hvlint: note: {note}")
+    if not applied.changes:
+        err.append("hvlint: note: the change leaves every file of the tree as it was")
+    return review.review(opts, applied, after_on_disk=bool(ns.changed_since))
+
+
+def _report(
+    ns: argparse.Namespace,
+    cfg: Config,
+    opts: Options,
+    res: RunResult,
+    review_: Review | None,
+    out: list[str],
+    err: list[str],
+) -> int:
     findings = cfg.apply(res.findings)
     if ns.write_baseline:
         from hvlint import baseline
@@ -392,6 +462,11 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
             rendered = github.render(findings).rstrip("\n")
             if rendered:
                 out.append(rendered)
+        elif ns.format == "email":
+            from hvlint.report import email as email_report
+
+            assert review_ is not None
+            out.append(email_report.render(_report_input(res, findings, ns.docs_url or cfg.docs_url), review_))
         elif ns.format in ("sarif", "html"):
             import importlib
 
@@ -405,7 +480,7 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
         for rule_id, n in sorted(Counter(f.rule for f in findings).items()):
             err.append(f"{n:6}  {rule_id}")
     if not ns.quiet:
-        err.append(_summary(res, findings, fixed_count))
+        err.append(_summary(res, findings, fixed_count, review_))
     if ns.output:
         _write_output(ns.output, out)
     return 1 if _fails(findings, ns.fail_on) else 0

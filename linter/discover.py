@@ -18,6 +18,51 @@ SOURCE_SUFFIXES = (".c", ".h", ".S")
 DEFAULT_SCOPE_DIRS = ("arch/x86", "drivers/xen", "include/xen", "init")
 MAX_FILE_BYTES = 16 << 20
 
+# -- the view: files whose text differs from the disk (a patch under review) --------------
+# Root-relative path -> the text in the view, or None for a file the view deletes.  Every
+# reader of tree files goes through `read_source`, `is_file` and the walks below, so a
+# patch applied in memory is seen by the whole pipeline and nothing is written.
+_VIEW: dict[str, bytes | None] = {}
+_VIEW_ROOT: list[str] = []
+
+
+def set_view(root: str, files: dict[str, bytes | None]) -> None:
+    """Lint `root` as if `files` held this text (None: absent).  An empty dict: the disk."""
+    _VIEW.clear()
+    _VIEW.update(files)
+    _VIEW_ROOT[:] = [os.path.realpath(root)] if files else []
+
+
+def view() -> tuple[str | None, dict[str, bytes | None]]:
+    return (_VIEW_ROOT[0] if _VIEW_ROOT else None), dict(_VIEW)
+
+
+def in_view(root: str, rel: str) -> tuple[bool, bytes | None]:
+    if not _VIEW or rel not in _VIEW or os.path.realpath(root) != _VIEW_ROOT[0]:
+        return False, None
+    return True, _VIEW[rel]
+
+
+def is_file(root: str, rel: str) -> bool:
+    """Whether root/rel is a file in the linted view."""
+    hit, data = in_view(root, rel)
+    if hit:
+        return data is not None
+    return os.path.isfile(os.path.join(root, rel))
+
+
+def view_files_below(root: str, top: str, suffixes: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """(files the view adds below `top`, files it deletes there), root-relative."""
+    if not _VIEW or os.path.realpath(root) != _VIEW_ROOT[0]:
+        return set(), set()
+    prefix = top.rstrip("/") + "/" if top else ""
+    added: set[str] = set()
+    deleted: set[str] = set()
+    for rel, data in _VIEW.items():
+        if rel.startswith(prefix) and rel.endswith(suffixes):
+            (deleted if data is None else added).add(rel)
+    return added, deleted
+
 
 def is_tree_root(path: str) -> bool:
     return (
@@ -50,12 +95,16 @@ def _walk(root: str, top: str, out: list[str]) -> None:
     """Regular source files below `top`; directory symlinks are not followed."""
     base = os.path.join(root, top) if top else root
     if not os.path.isdir(base):
+        out.extend(sorted(view_files_below(root, top, SOURCE_SUFFIXES)[0]))
         return
+    found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False, onerror=None):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.endswith(SOURCE_SUFFIXES):
-                out.append(relpath(os.path.join(dirpath, name), root))
+                found.append(relpath(os.path.join(dirpath, name), root))
+    added, deleted = view_files_below(root, top, SOURCE_SUFFIXES)
+    out.extend(sorted((set(found) | added) - deleted) if added or deleted else found)
 
 
 def scope_files(root: str, scope: str = "default", section_headers: tuple[str, ...] = ()) -> list[str]:
@@ -76,7 +125,7 @@ def scope_files(root: str, scope: str = "default", section_headers: tuple[str, .
 
 def existing(root: str, rels: tuple[str, ...]) -> list[str]:
     """Those of `rels` that are files under root."""
-    return [h for h in rels if os.path.isfile(os.path.join(root, h))]
+    return [h for h in rels if is_file(root, h)]
 
 
 def explicit_files(root: str, paths: list[str]) -> list[str]:
@@ -107,12 +156,10 @@ _USERSPACE_PREFIXES = ("include/uapi/", "tools/", "scripts/", "usr/", "samples/"
 
 def _makefile_user_sources(root: str, folder: str) -> set[str]:
     """Root-relative .c files that `folder/Makefile` builds as user-space code."""
-    path = os.path.join(root, folder, "Makefile")
-    try:
-        with open(path, encoding="latin-1") as fh:
-            text = fh.read(1 << 20).replace("\\\n", " ")
-    except OSError:
+    data = read_source(root, os.path.join(folder, "Makefile").replace(os.sep, "/")).data
+    if data is None:
         return set()
+    text = data[: 1 << 20].decode("latin-1").replace("\\\n", " ")
     hostprogs: set[str] = set()
     objects: set[str] = set()
     composite: dict[str, list[str]] = {}
@@ -169,6 +216,9 @@ class ReadResult:
 def read_source(root: str, rel: str) -> ReadResult:
     """The bytes of a file, or why they cannot be had.  Refuses symlinks that leave the root,
     non-regular files and files over MAX_FILE_BYTES."""
+    hit, viewed = in_view(root, rel)
+    if hit:
+        return ReadResult(viewed) if viewed is not None else ReadResult(None, "deleted by the patch under review")
     path = os.path.join(root, rel)
     try:
         st = os.lstat(path)

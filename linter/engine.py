@@ -41,6 +41,11 @@ class Options:
     # Outside a kernel tree: the folder paths are reported relative to (default: the
     # common folder of the paths).
     base: str | None = None
+    # Patch review: files linted beside the scope (those the patch touches), facts known to
+    # be current for files that did not change, and the files file rules run on.
+    extra_files: tuple[str, ...] = ()
+    reuse: dict[str, FileFacts] | None = None
+    file_rules_on: frozenset[str] | None = None
 
 
 @dataclass
@@ -153,8 +158,9 @@ class _LazyText:
 _W: dict[str, object] = {}
 
 
-def _init_worker(root: str, vocab: Vocabulary, refs: bool) -> None:
+def _init_worker(root: str, vocab: Vocabulary, refs: bool, view: dict[str, bytes | None]) -> None:
     _W.update(root=root, vocab=vocab, pattern=vocab.pattern(), refs=refs)
+    discover.set_view(root, view)
 
 
 def _extract_chunk(rels: list[str]) -> list[FileFacts]:
@@ -201,26 +207,37 @@ def _extract_all(
         _, _, files = resolve_inputs(opts)
     else:
         files = discover.scope_files(root, opts.scope)
-    if jobs == 1 or len(files) < 32:
+    if opts.extra_files:
+        files = sorted(set(files) | set(discover.existing(root, opts.extra_files)))
+    reuse = opts.reuse or {}
+    if jobs == 1 or len(files) - len(reuse) < 32:
         table = table_for(root if in_tree else None, opts.arch)
         if whole and opts.scope == "default":
             files = sorted(set(files) | set(discover.existing(root, table.section_headers)))
         vocab = vocabulary_for(table)
         pattern = vocab.pattern()
-        return files, [extract_file(root, rel, vocab, pattern, refs)[0] for rel in files], table
+        return (
+            files,
+            [reuse[rel] if rel in reuse else extract_file(root, rel, vocab, pattern, refs)[0] for rel in files],
+            table,
+        )
     early_vocab = vocabulary_for(table_for(None, opts.arch))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(root, early_vocab, refs)) as pool:
-        futures = [pool.submit(_extract_chunk, c) for c in _chunks(files, jobs)]
+    _, view = discover.view()
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(root, early_vocab, refs, view)
+    ) as pool:
+        futures = [pool.submit(_extract_chunk, c) for c in _chunks([f for f in files if f not in reuse], jobs)]
         table = table_for(root if in_tree else None, opts.arch)
         if whole and opts.scope == "default":
             more = sorted(set(discover.existing(root, table.section_headers)) - set(files))
-            futures += [pool.submit(_extract_chunk, c) for c in _chunks(more, jobs)]
+            futures += [pool.submit(_extract_chunk, c) for c in _chunks([f for f in more if f not in reuse], jobs)]
             files = files + more
         if refs and in_tree:  # the call graph will follow the tree's header macros: read them meanwhile
             from hvlint.tables import header_defines
 
             header_defines(root, opts.arch)
         facts = [f for fut in futures for f in fut.result()]
+    reused = [reuse[rel] for rel in files if rel in reuse]
     # Names this tree defines that the workers' vocabulary lacked: parse those files again.
     vocab = vocabulary_for(table)
     missing = _names(vocab) - _names(early_vocab)
@@ -233,6 +250,7 @@ def _extract_all(
             got = discover.read_source(root, f.path).data
             if got and probe.search(got):
                 facts[i] = extract_file(root, f.path, vocab, pattern, refs)[0]
+    facts += reused
     order = {rel: i for i, rel in enumerate(sorted(files))}
     facts.sort(key=lambda f: order.get(f.path, 0))
     return sorted(files), facts, table
@@ -244,6 +262,8 @@ def _run_rules(opts: Options, root: str, in_tree: bool, facts: list[FileFacts], 
     findings: list[Finding] = []
     hv901 = next((r for r in rules if r.id == "HV901"), None)
     for i, f in enumerate(facts):
+        if opts.file_rules_on is not None and f.path not in opts.file_rules_on:
+            continue
         ctx = FileContext(
             f, _table_provider(root, in_tree, opts.arch, f.path), _LazyText(root, f.path), userspace=f.path in userspace
         )

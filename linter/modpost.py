@@ -10,7 +10,6 @@ cannot read).
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -126,12 +125,10 @@ def _fallback() -> ModpostTable:
 def modpost_table(root: str | None) -> ModpostTable:
     """The tree's own table (scripts/mod/modpost.c), else the 6.12 one hvlint ships."""
     if root:
-        path = os.path.join(root, "scripts", "mod", "modpost.c")
-        try:
-            with open(path, encoding="latin-1") as fh:
-                got = parse_modpost(fh.read(), "scripts/mod/modpost.c")
-        except OSError:
-            got = None
+        from hvlint.discover import read_source
+
+        data = read_source(root, "scripts/mod/modpost.c").data
+        got = parse_modpost(data.decode("latin-1"), "scripts/mod/modpost.c") if data is not None else None
         if got is not None:
             return got
     return _fallback()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from hvlint import discover
 from hvlint.datafiles import load_toml
 from hvlint.errors import HvlintError
 from hvlint.frontend.prepare import RawDefine, Vocabulary, condition_segments, match_paren, prepare, split_top_level
@@ -179,6 +180,10 @@ def _header_files(root: str, rel: str) -> list[str]:
         for f in filenames:
             if f.endswith(".h"):
                 out.append(os.path.join(dirpath, f))
+    added, deleted = discover.view_files_below(root, rel, (".h",))
+    if added or deleted:  # a patch under review adds or deletes headers here
+        gone = {os.path.join(root, d) for d in deleted}
+        out = sorted(set(out) - gone | {os.path.join(root, a) for a in added})
     out.sort()
     return out
 
@@ -194,6 +199,11 @@ class _Def:
 def _read_headers(root: str, rel: str) -> Iterator[tuple[str, bytes]]:
     """(path, bytes) of the headers below root/rel (unreadable ones skipped, 4 MiB at most)."""
     for path in _header_files(root, rel):
+        hit, viewed = discover.in_view(root, os.path.relpath(path, root).replace(os.sep, "/"))
+        if hit:
+            if viewed is not None:
+                yield path, viewed[: 4 << 20]
+            continue
         try:
             with open(path, "rb") as fh:
                 yield path, fh.read(4 << 20)

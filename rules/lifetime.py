@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+from hvlint import discover
 from hvlint.datafiles import load_toml
 from hvlint.facts import Span
 from hvlint.findings import Finding, Severity
@@ -44,11 +45,8 @@ class _Lines:
     def get(self, path: str, line: int) -> str:
         lines = self.cache.get(path)
         if lines is None:
-            try:
-                with open(os.path.join(self.root, path), encoding="latin-1") as fh:
-                    lines = fh.read().splitlines()
-            except OSError:
-                lines = []
+            data = discover.read_source(self.root, path).data
+            lines = data.decode("latin-1").splitlines() if data is not None else []
             self.cache[path] = lines
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
