@@ -51,6 +51,15 @@ def is_file(root: str, rel: str) -> bool:
     return os.path.isfile(os.path.join(root, rel))
 
 
+def lexists(path: str) -> bool:
+    """os.path.lexists, with the view's added files there and its deleted ones gone."""
+    if _VIEW and _VIEW_ROOT:
+        rel = os.path.relpath(os.path.realpath(os.path.abspath(path)), _VIEW_ROOT[0]).replace(os.sep, "/")
+        if rel in _VIEW:
+            return _VIEW[rel] is not None
+    return os.path.lexists(path)
+
+
 def view_files_below(root: str, top: str, suffixes: tuple[str, ...]) -> tuple[set[str], set[str]]:
     """(files the view adds below `top`, files it deletes there), root-relative."""
     if not _VIEW or os.path.realpath(root) != _VIEW_ROOT[0]:
@@ -138,7 +147,7 @@ def explicit_files(root: str, paths: list[str]) -> list[str]:
             raise HvlintError(f"{p}: not inside the tree at {root}")
         if os.path.isdir(ap):
             _walk(root, "" if rel == "." else rel, out)
-        elif os.path.lexists(ap):
+        elif lexists(ap):
             out.append(rel)
         else:
             raise HvlintError(f"{p}: no such file or directory")

@@ -79,7 +79,7 @@ def find_tree(opts: Options) -> tuple[str, bool]:
     if not opts.paths:
         raise HvlintError("no path given")
     for p in opts.paths:
-        if not os.path.lexists(p):
+        if not discover.lexists(p):
             raise HvlintError(f"{p}: no such file or directory")
     if opts.root is not None:
         root = os.path.abspath(opts.root)

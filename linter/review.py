@@ -171,7 +171,7 @@ def changed_since(root: str, rev: str) -> Applied:
     except UnidiffParseError as exc:
         raise HvlintError(f"git diff {rev}: cannot read its output: {exc}") from exc
     changes: dict[str, FileChange] = {}
-    msg = Message(index=0, subject=f"changes since {rev}", patch=ps)
+    msg = Message(index=0, patch=ps)  # no mail to reply to
     for pf in ps:
         rel = pf.path
         if pf.is_binary_file:
