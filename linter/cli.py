@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from hvlint import __version__, discover
+from hvlint import __version__, discover, progress
 from hvlint import fix as fixer
 from hvlint.config import Config
 from hvlint.engine import Options, RunResult, run
@@ -82,6 +82,7 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--changed-since", metavar="REV", help="review what changed in the git work tree since REV")
     c.add_argument("--docs-url", help="base URL of the rule pages, for SARIF helpUri and HTML links")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    c.add_argument("--no-progress", action="store_true", help="no progress bar (shown on a terminal after 1 s)")
     c.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     c.add_argument("--debug", action="store_true", help="tracebacks for internal errors")
 
@@ -326,7 +327,9 @@ def _report_input(res: RunResult, findings: list[Finding], docs_url: str | None)
     def source(rel: str) -> list[str]:
         if rel not in cache:
             data = read_source(res.root, rel).data
-            cache[rel] = data.decode("utf-8", "replace").splitlines() if data else []
+            # Only "\n" ends a line (as for the compiler): splitlines() would also split at
+            # form feeds and other control characters and shift the line numbers.
+            cache[rel] = data.decode("utf-8", "replace").split("\n") if data else []
         return cache[rel]
 
     return ReportInput(
@@ -355,15 +358,19 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
         arch=ns.arch,
         debug=ns.debug,
         report_unused_suppressions=ns.report_unused_suppressions,
+        progress=progress.for_stream(sys.stderr, quiet=ns.quiet or ns.no_progress),
     )
     review_ = None
-    if ns.patch or ns.changed_since:
-        review_ = _review(ns, opts, err)
-        res = review_.result
-    else:
-        if ns.format == "email":
-            raise HvlintError("--format email replies to a patch: give --patch FILE (or --changed-since REV)")
-        res = run(opts)
+    if ns.format == "email" and not (ns.patch or ns.changed_since):
+        raise HvlintError("--format email replies to a patch: give --patch FILE (or --changed-since REV)")
+    try:
+        if ns.patch or ns.changed_since:
+            review_ = _review(ns, opts, err)
+            res = review_.result
+        else:
+            res = run(opts)
+    finally:
+        opts.progress.close()
     try:
         return _report(ns, cfg, opts, res, review_, out, err)
     finally:

@@ -21,6 +21,7 @@ from hvlint.findings import Finding
 from hvlint.frontend.asm import extract_asm
 from hvlint.frontend.prepare import Vocabulary
 from hvlint.frontend.treesitter import extract_c
+from hvlint.progress import Progress
 from hvlint.registry import FileContext, ProjectContext, Rule, select_rules
 from hvlint.tables import SectionTable, table_for, vocabulary_for
 
@@ -46,6 +47,7 @@ class Options:
     extra_files: tuple[str, ...] = ()
     reuse: dict[str, FileFacts] | None = None
     file_rules_on: frozenset[str] | None = None
+    progress: Progress = field(default_factory=Progress)
 
 
 @dataclass
@@ -210,27 +212,36 @@ def _extract_all(
     if opts.extra_files:
         files = sorted(set(files) | set(discover.existing(root, opts.extra_files)))
     reuse = opts.reuse or {}
+    progress = opts.progress
     if jobs == 1 or len(files) - len(reuse) < 32:
         table = table_for(root if in_tree else None, opts.arch)
         if whole and opts.scope == "default":
             files = sorted(set(files) | set(discover.existing(root, table.section_headers)))
         vocab = vocabulary_for(table)
         pattern = vocab.pattern()
-        return (
-            files,
-            [reuse[rel] if rel in reuse else extract_file(root, rel, vocab, pattern, refs)[0] for rel in files],
-            table,
-        )
+        progress.start(len(files))
+        out = []
+        for rel in files:
+            out.append(reuse[rel] if rel in reuse else extract_file(root, rel, vocab, pattern, refs)[0])
+            progress.advance(1)
+        return files, out, table
     early_vocab = vocabulary_for(table_for(None, opts.arch))
     _, view = discover.view()
+    progress.start(len(files) - len(reuse))
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(root, early_vocab, refs, view)
     ) as pool:
         futures = [pool.submit(_extract_chunk, c) for c in _chunks([f for f in files if f not in reuse], jobs)]
+        for fut in futures:
+            fut.add_done_callback(lambda f: progress.advance(len(f.result()) if not f.exception() else 0))
         table = table_for(root if in_tree else None, opts.arch)
         if whole and opts.scope == "default":
             more = sorted(set(discover.existing(root, table.section_headers)) - set(files))
-            futures += [pool.submit(_extract_chunk, c) for c in _chunks([f for f in more if f not in reuse], jobs)]
+            extra = [pool.submit(_extract_chunk, c) for c in _chunks([f for f in more if f not in reuse], jobs)]
+            progress.grow(sum(1 for f in more if f not in reuse))
+            for fut in extra:
+                fut.add_done_callback(lambda f: progress.advance(len(f.result()) if not f.exception() else 0))
+            futures += extra
             files = files + more
         if refs and in_tree:  # the call graph will follow the tree's header macros: read them meanwhile
             from hvlint.tables import header_defines
@@ -317,6 +328,7 @@ def run(opts: Options) -> RunResult:
     rules = select_rules(opts.select, opts.ignore)
     project_rules = [r for r in rules if r.needs == "project"]
     files, facts, table = _extract_all(opts, root, in_tree, refs=bool(project_rules))
+    opts.progress.phase("file rules")
     findings = _run_rules(opts, root, in_tree, facts, rules)
     if project_rules:
         findings += _run_project_rules(opts, root, in_tree, files, facts, project_rules)
@@ -359,11 +371,13 @@ def _run_project_rules(
         _, more, _ = _extract_all(wider, root, in_tree, refs=True)
         have = {f.path for f in facts}
         context = facts + [f for f in more if f.path not in have]
+    opts.progress.phase("call graph")
     project, graph, _ = build_graph(root, in_tree, context, opts.arch)
     ctx = ProjectContext(root, in_tree, context, project, graph, opts.scope, opts.arch)
     out: list[Finding] = []
     for r in rules:
         ctx.rule = r
+        opts.progress.phase(f"{r.id} {r.name}")
         try:
             got = list(r.func(ctx))
         except Exception as exc:  # a rule bug must not end the run: report it and go on
