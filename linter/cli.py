@@ -327,9 +327,10 @@ def _report_input(res: RunResult, findings: list[Finding], docs_url: str | None)
     def source(rel: str) -> list[str]:
         if rel not in cache:
             data = read_source(res.root, rel).data
-            # Only "\n" ends a line (as for the compiler): splitlines() would also split at
+            # Only "\n" (or CRLF) ends a line, as for the compiler: splitlines() would also split at
             # form feeds and other control characters and shift the line numbers.
-            cache[rel] = data.decode("utf-8", "replace").split("\n") if data else []
+            text = data.decode("utf-8", "replace") if data else ""
+            cache[rel] = [ln.removesuffix("\r") for ln in text.split("\n")] if text else []
         return cache[rel]
 
     return ReportInput(
