@@ -32,6 +32,32 @@ def test_escaping_levels_and_trace() -> None:
     assert github.render([]) == ""
 
 
+def test_github_annotates_ten_of_each_kind_most_severe_first() -> None:
+    """GitHub drops annotations past 10 of a kind per step without a word: hvlint annotates
+    10 of each, and lists the rest in the log under one notice."""
+
+    def finding(n: int, sev: Severity) -> Finding:
+        return Finding("HV201", "raw-section-attribute", sev, f"f{n:02}.c", Span(n, 1, n, 2, 0, 0), f"m{n}")
+
+    warnings = [finding(n, Severity.WARNING) for n in range(1, 14)]
+    errors = [finding(n, Severity.ERROR) for n in range(20, 22)]
+    notes = [finding(n, Severity.INFO) for n in range(30, 42)]
+    lines = github.render(notes + warnings + errors).splitlines()
+    kinds = [ln.split(" ", 1)[0] for ln in lines if ln.startswith("::")]
+    assert kinds == ["::error"] * 2 + ["::warning"] * 10 + ["::notice"] * 10 + ["::notice"]
+    assert lines[22] == (
+        "::notice title=hvlint::5 more findings not annotated (GitHub shows 10 annotations of each kind per step): "
+        "they are listed in this step's log"
+    )
+    assert lines[23:] == [
+        "f11.c:11:1: HV201 [warning] m11",
+        "f12.c:12:1: HV201 [warning] m12",
+        "f13.c:13:1: HV201 [warning] m13",
+        "f40.c:40:1: HV201 [info] m40",
+        "f41.c:41:1: HV201 [info] m41",
+    ]
+
+
 def test_cli_format_github(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     p = tmp_path / "x.c"
     p.write_text('int a __attribute__((section(".data")));\n')

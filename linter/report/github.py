@@ -5,6 +5,11 @@ turns into annotations on the pull request's diff:
 
 Messages and property values are escaped as the runner expects (`%`, CR, LF; and `:`/`,`
 inside properties).  Trace steps follow in the message, one per line.
+
+GitHub shows at most 10 annotations of each kind (error, warning, notice) per step and
+drops the rest without a word.  So the findings are annotated in order of severity, 10 of
+each kind, and the rest are printed as plain `path:line:col: RULE message` lines in the
+step's log, with one notice annotation that says how many and where they are.
 """
 
 from __future__ import annotations
@@ -24,9 +29,19 @@ def _prop(s: str) -> str:
     return _data(s).replace(":", "%3A").replace(",", "%2C")
 
 
+PER_KIND = 10  # annotations GitHub shows per kind and step
+
+
 def render(findings: Iterable[Finding]) -> str:
     lines = []
-    for f in findings:
+    shown: dict[str, int] = {}
+    rest: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (-f.severity.rank, *f.sort_key())):
+        level = _LEVEL[f.severity.value]
+        if shown.get(level, 0) >= PER_KIND:
+            rest.append(f)
+            continue
+        shown[level] = shown.get(level, 0) + 1
         sp = f.span
         props = [
             f"file={_prop(f.path)}",
@@ -39,5 +54,13 @@ def render(findings: Iterable[Finding]) -> str:
         message = f.message
         if f.trace:
             message += "\n" + "\n".join(f"  {t.path}:{t.line}: {t.symbol}" for t in f.trace)
-        lines.append(f"::{_LEVEL[f.severity.value]} {','.join(props)}::{_data(message)}")
+        lines.append(f"::{level} {','.join(props)}::{_data(message)}")
+    if rest:
+        n = len(rest)
+        lines.append(
+            f"::notice title=hvlint::{n} more finding{'s' if n != 1 else ''} not annotated (GitHub shows "
+            f"{PER_KIND} annotations of each kind per step): they are listed in this step's log"
+        )
+        for f in rest:
+            lines.append(f"{f.path}:{f.span.line}:{f.span.col}: {f.rule} [{f.severity.value}] {_data(f.message)}")
     return "\n".join(lines) + ("\n" if lines else "")
