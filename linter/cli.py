@@ -299,7 +299,8 @@ def _summary(res: RunResult, findings: list[Finding], fixed: int, review_: Revie
     fixable = sum(1 for f in findings if f.fix is not None and f.fix.safe)
     parts = []
     if findings:
-        parts.append(f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''}")
+        by_rule = ", ".join(f"{r} {n}" for r, n in sorted(Counter(f.rule for f in findings).items()))
+        parts.append(f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} ({by_rule})")
     else:
         parts.append("All checks passed!")
     if review_ is not None:

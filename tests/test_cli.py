@@ -44,7 +44,7 @@ def test_text_output_and_exit_code(capsys: pytest.CaptureFixture[str], seed: Pat
     assert code == 1
     assert lines[0].startswith('pvh.c:1:17: HV201 [warning] use __section(".data")')
     assert [ln.split()[1] for ln in lines] == ["HV201", "HV201", "HV201", "HV202", "HV203"]
-    assert "Found 5 findings" in err
+    assert "Found 5 findings (HV201 3, HV202 1, HV203 1) |" in err  # the summary counts by rule
 
 
 def test_json_output_follows_the_contract(capsys: pytest.CaptureFixture[str], seed: Path) -> None:
