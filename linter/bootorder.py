@@ -94,6 +94,28 @@ class BssWrite:
     trace: tuple[str, ...]
 
 
+PATH_KEYS = ("name", "entry", "file", "clears_in", "clears_in_file", "clear", "reason")
+
+
+def parse_path(p: Any, where: str, fail: Any, optional: tuple[str, ...] = ()) -> BootPath:
+    """One boot path's table (bootorder.toml's [[path]], or a configuration's extra entry
+    point), checked key by key; `fail(key, why)` makes the error."""
+    if not isinstance(p, dict):
+        raise fail(where, "must be a table")
+    for k in p:
+        if k not in PATH_KEYS:
+            raise fail(f"{where}.{k}", f"unknown key (expected {', '.join(PATH_KEYS)})")
+    for k in PATH_KEYS:
+        if k in optional and k not in p:
+            continue
+        if not isinstance(p.get(k), str) or not p[k].strip():
+            raise fail(f"{where}.{k}", "missing, or not a non-empty string")
+    for k in ("file", "clears_in_file"):
+        if p[k].startswith("/") or "\\" in p[k] or ".." in p[k].split("/"):
+            raise fail(f"{where}.{k}", "must be a path relative to the tree root, with / separators")
+    return BootPath(*(" ".join(p.get(k, "").split()) if k == "reason" else p[k] for k in PATH_KEYS))
+
+
 def parse_table(doc: dict[str, Any], source: str = _SOURCE) -> BootOrder:
     """Check and convert the parsed bootorder.toml; a bad entry raises one HvlintError
     naming `source` and the key."""
@@ -121,21 +143,7 @@ def parse_table(doc: dict[str, Any], source: str = _SOURCE) -> BootOrder:
     raw = doc.get("path", [])
     if not isinstance(raw, list) or not raw:
         raise fail("path", "must be a non-empty array of tables ([[path]])")
-    keys = ("name", "entry", "file", "clears_in", "clears_in_file", "clear", "reason")
-    paths: list[BootPath] = []
-    for i, p in enumerate(raw):
-        if not isinstance(p, dict):
-            raise fail(f"path[{i}]", "must be a table")
-        for k in p:
-            if k not in keys:
-                raise fail(f"path[{i}].{k}", f"unknown key (expected {', '.join(keys)})")
-        for k in keys:
-            if not isinstance(p.get(k), str) or not p[k].strip():
-                raise fail(f"path[{i}].{k}", "missing, or not a non-empty string")
-        for k in ("file", "clears_in_file"):
-            if p[k].startswith("/") or "\\" in p[k] or ".." in p[k].split("/"):
-                raise fail(f"path[{i}].{k}", "must be a path relative to the tree root, with / separators")
-        paths.append(BootPath(*(" ".join(p[k].split()) if k == "reason" else p[k] for k in keys)))
+    paths = [parse_path(p, f"path[{i}]", fail) for i, p in enumerate(raw)]
     names = [p.name for p in paths]
     if len(set(names)) != len(names):
         raise fail("path", f"boot path names must be unique: {names}")

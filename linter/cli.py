@@ -187,7 +187,8 @@ def _cmd_sections(path: str | None, arch: str, fmt: str, out: list[str]) -> int:
         cond = f"  [only if {' && '.join(e.conditions)}]" if e.conditions else ""
         via = f"  via {' -> '.join(e.via)}" if e.via else ""
         extras = f"  + {' '.join(e.extras)}" if e.extras else ""
-        out.append(f"{e.name:28} {e.section:28} {e.defined_in}:{e.line}{via}{extras}{cond}")
+        where = f"{e.defined_in}:{e.line}" if e.line else f"{e.defined_in} (configuration)"
+        out.append(f"{e.name:28} {e.section:28} {where}{via}{extras}{cond}")
     return 0
 
 
@@ -361,6 +362,9 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
         debug=ns.debug,
         report_unused_suppressions=ns.report_unused_suppressions,
         progress=progress.for_stream(sys.stderr, quiet=ns.quiet or ns.no_progress),
+        section_macros=cfg.section_macros,
+        config_file=cfg.path or "",
+        entry_points=cfg.entry_points,
     )
     review_ = None
     if ns.format == "email" and not (ns.patch or ns.changed_since):

@@ -7,6 +7,15 @@ in a `pyproject.toml` on the way), like ruff's.
     [per-file-ignores]
     "arch/x86/boot/*" = ["HV3"]        # globs relative to the tree root
     docs-url = "https://..."           # where docs/rules/ is published (SARIF helpUri)
+    [section-macros]                   # macros hvlint cannot read from the tree's headers
+    __foo_initdata = ".init.data"
+    [[entry-points]]                   # boot entries the shipped boot-order data lacks
+    name = "foo"
+    entry = "foo_startup_64"
+    file = "arch/x86/platform/foo/head_64.S"
+    clears-in = "foo_start_kernel"     # the function on this path that clears BSS ...
+    clears-in-file = "arch/x86/platform/foo/setup.c"
+    clear = "clear_bss"                # ... by calling this
     [severity]
     HV201 = "error"                    # error | warning | info
 
@@ -18,6 +27,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -30,7 +40,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-KEYS = ("select", "ignore", "scope", "per-file-ignores", "severity", "docs-url")
+KEYS = ("select", "ignore", "scope", "per-file-ignores", "severity", "docs-url", "section-macros", "entry-points")
 
 
 @dataclass
@@ -42,6 +52,8 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     severity: dict[str, Severity] = field(default_factory=dict)
     docs_url: str | None = None
+    section_macros: dict[str, str] = field(default_factory=dict)
+    entry_points: tuple[Any, ...] = ()  # hvlint.bootorder.BootPath
 
     def apply(self, findings: list[Finding]) -> list[Finding]:
         """Per-file ignores and severity overrides (rule ids or prefixes)."""
@@ -89,6 +101,32 @@ def find(start: str) -> str | None:
         d = parent
 
 
+_IDENT = re.compile(r"^[A-Za-z_]\w*$")
+_SECTION = re.compile(r"^\.[\w.$]+$")
+
+
+def _entry_points(value: Any, where: str) -> tuple[Any, ...]:
+    """`[[entry-points]]`: boot paths with bootorder.toml's keys (dashes for underscores)."""
+    from hvlint.bootorder import load_table, parse_path
+
+    if not isinstance(value, list) or not value:
+        raise HvlintError(f"{where}: must be an array of tables ([[entry-points]])")
+
+    def fail(key: str, why: str) -> HvlintError:
+        return HvlintError(f"{where.rsplit(': key', 1)[0]}: key 'entry-points.{key}': {why}")
+
+    out = []
+    for i, raw in enumerate(value):
+        if not isinstance(raw, dict):
+            raise HvlintError(f"{where}[{i}]: must be a table")
+        table = {str(k).replace("-", "_"): v for k, v in raw.items()}
+        out.append(parse_path(table, f"[{i}]", lambda k, why: fail(k.replace("_", "-"), why), optional=("reason",)))
+    names = [p.name for p in out] + [p.name for p in load_table().paths]
+    if len(set(names)) != len(names):
+        raise HvlintError(f"{where}: boot path names must be unique (the shipped ones included): {sorted(names)}")
+    return tuple(out)
+
+
 def _strings(v: Any, where: str) -> list[str]:
     if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
         raise HvlintError(f"{where}: must be a list of rule ids, prefixes or names")
@@ -126,6 +164,15 @@ def load(path: str) -> Config:
             if not isinstance(value, str) or not value.startswith(("https://", "http://", "file://")):
                 raise HvlintError(f"{where}: must be an http(s):// or file:// URL")
             cfg.docs_url = value
+        elif key == "section-macros":
+            if not isinstance(value, dict):
+                raise HvlintError(f'{where}: must be a table of macro = ".section"')
+            for name, section in value.items():
+                if not _IDENT.match(str(name)) or not isinstance(section, str) or not _SECTION.match(section):
+                    raise HvlintError(f'{where}.{name}: must map a macro name to a section name such as ".init.data"')
+            cfg.section_macros = {str(k): str(v) for k, v in value.items()}
+        elif key == "entry-points":
+            cfg.entry_points = _entry_points(value, where)
         elif key == "severity":
             if not isinstance(value, dict) or not all(v in ("error", "warning", "info") for v in value.values()):
                 raise HvlintError(f'{where}: must map rules to "error", "warning" or "info"')

@@ -11,6 +11,7 @@ import re
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from typing import Any
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -23,7 +24,7 @@ from hvlint.frontend.prepare import Vocabulary
 from hvlint.frontend.treesitter import extract_c
 from hvlint.progress import Progress
 from hvlint.registry import FileContext, ProjectContext, Rule, select_rules
-from hvlint.tables import SectionTable, table_for, vocabulary_for
+from hvlint.tables import SectionTable, set_extra_macros, table_for, vocabulary_for
 
 _ARCH_DIR = re.compile(r"^arch/([^/]+)/")
 
@@ -48,6 +49,11 @@ class Options:
     reuse: dict[str, FileFacts] | None = None
     file_rules_on: frozenset[str] | None = None
     progress: Progress = field(default_factory=Progress)
+    # The configuration's additions: section macros (name -> section, and the file that
+    # says so) and boot entry points (hvlint.bootorder.BootPath).
+    section_macros: dict[str, str] = field(default_factory=dict)
+    config_file: str = ""
+    entry_points: tuple[Any, ...] = ()
 
 
 @dataclass
@@ -303,6 +309,7 @@ _FILE_START = Span(1, 1, 1, 1, 0, 0)
 def collect(opts: Options, refs: bool = True) -> RunResult:
     """Facts of every file (with calls and references) and no rules: for the call graph."""
     t0 = time.perf_counter()
+    set_extra_macros(opts.section_macros, opts.config_file)
     root, in_tree = find_tree(opts)
     files, facts, table = _extract_all(opts, root, in_tree, refs)
     return RunResult(root, in_tree, files, [], facts, time.perf_counter() - t0, table)
@@ -324,6 +331,7 @@ def table_provider(res: RunResult, arch: str) -> Callable[[str], SectionTable]:
 
 def run(opts: Options) -> RunResult:
     t0 = time.perf_counter()
+    set_extra_macros(opts.section_macros, opts.config_file)
     root, in_tree = find_tree(opts)
     rules = select_rules(opts.select, opts.ignore)
     project_rules = [r for r in rules if r.needs == "project"]
@@ -373,7 +381,10 @@ def _run_project_rules(
         context = facts + [f for f in more if f.path not in have]
     opts.progress.phase("call graph")
     project, graph, _ = build_graph(root, in_tree, context, opts.arch)
-    ctx = ProjectContext(root, in_tree, context, project, graph, opts.scope, opts.arch)
+    for p in opts.entry_points:
+        if p.entry_id in graph:
+            graph.nodes[p.entry_id]["entry"] = True
+    ctx = ProjectContext(root, in_tree, context, project, graph, opts.scope, opts.arch, boot_paths=opts.entry_points)
     out: list[Finding] = []
     for r in rules:
         ctx.rule = r

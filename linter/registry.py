@@ -187,6 +187,7 @@ class ProjectContext:
     scope: str = "default"
     arch: str = "x86"
     rule: Rule | None = None
+    boot_paths: tuple[Any, ...] = ()  # the configuration's extra entry points (bootorder.BootPath)
 
     def finding(
         self,

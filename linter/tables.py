@@ -508,20 +508,34 @@ def fallback_table() -> SectionTable:
     return table
 
 
-_TABLES: dict[tuple[str, str], SectionTable] = {}
+_TABLES: dict[tuple[str, str, tuple[tuple[str, str], ...]], SectionTable] = {}
+# Section macros the configuration adds (`[section-macros]`): (name, section), and the file.
+_EXTRA: list[tuple[tuple[tuple[str, str], ...], str]] = [((), "")]
+
+
+def set_extra_macros(macros: dict[str, str], source: str = "") -> None:
+    """Add these section macros to every table (those the tree defines keep their own)."""
+    _EXTRA[0] = (tuple(sorted(macros.items())), source)
+
+
+def _with_extras(table: SectionTable) -> SectionTable:
+    extra, source = _EXTRA[0]
+    if not extra:
+        return table
+    from dataclasses import replace as _replace
+
+    entries = dict(table.entries)
+    for name, section in extra:
+        entries.setdefault(name, SectionEntry(name, section, source or "configuration", 0, arch=table.arch))
+    return _replace(table, entries=entries)
 
 
 def table_for(root: str | None, arch: str = "x86") -> SectionTable:
-    """The section table for files of `arch` in the tree at `root` (None: the fallback)."""
-    if root is None:
-        key = ("", arch)
-        if key not in _TABLES:
-            _TABLES[key] = fallback_table()
-        return _TABLES[key]
-    key = (os.path.realpath(root), arch)
+    """The section table for files of `arch` in the tree at `root` (None: the fallback),
+    with the configuration's section macros."""
+    key = ("" if root is None else os.path.realpath(root), arch, _EXTRA[0][0])
     if key not in _TABLES:
-        table = derive_table(root, arch)
-        _TABLES[key] = table
+        _TABLES[key] = _with_extras(fallback_table() if root is None else derive_table(root, arch))
     return _TABLES[key]
 
 

@@ -701,9 +701,9 @@ def _in_file_macro(lines: _Lines, path: str, name: str) -> bool:
 
 
 def boot_order(ctx: ProjectContext) -> Any:
-    """bootorder.toml's table, with the code that is never linked into this architecture's
-    vmlinux added to the images a boot path cannot enter (with --scope all, every other
-    arch/ folder, tools/, scripts/...)."""
+    """bootorder.toml's table, with the configuration's extra entry points, and with the code
+    that is never linked into this architecture's vmlinux added to the images a boot path
+    cannot enter (with --scope all, every other arch/ folder, tools/, scripts/...)."""
     from dataclasses import replace
 
     from hvlint.bootorder import load_table
@@ -711,7 +711,11 @@ def boot_order(ctx: ProjectContext) -> Any:
     order = load_table()
     others = [f"arch/{a}/" for a in _arch_dirs(ctx.root) if a != ctx.arch]
     others += [p.rstrip("*") for p in _separate_images() if not p.startswith("arch/")]
-    return replace(order, other_images=tuple(order.other_images) + tuple(others))
+    return replace(
+        order,
+        other_images=tuple(order.other_images) + tuple(others),
+        paths=tuple(order.paths) + tuple(ctx.boot_paths),
+    )
 
 
 @lru_cache(maxsize=4)

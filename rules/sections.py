@@ -162,7 +162,8 @@ def section_has_named_macro(ctx: FileContext) -> Iterator[Finding]:
         also = f"; it also adds {' '.join(entry.extras)}" if entry.extras else ""
         yield ctx.finding(
             ann.span,
-            f'use {entry.name} ({entry.defined_in}:{entry.line}) instead of spelling section "{section}"{also}',
+            f"use {entry.name} ({entry.defined_in}{f':{entry.line}' if entry.line else ''}) "
+            f'instead of spelling section "{section}"{also}',
             symbol=ctx.owner_name(ann),
             fix=None if new is None else ctx.replace(ann.span, new, safe=entry.exact),
         )
