@@ -56,7 +56,7 @@ class Message:
         if self.number:
             head = f"patch {self.number[0]}/{self.number[1]}"
         else:
-            head = f"message {self.index + 1}" if self.subject else "the patch"
+            head = "patch" if self.subject else "the patch"
         return f'{head} ("{_short(self.subject)}")' if self.subject else head
 
 
