@@ -82,6 +82,10 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--changed-since", metavar="REV", help="review what changed in the git work tree since REV")
     c.add_argument("--docs-url", help="base URL of the rule pages, for SARIF helpUri and HTML links")
     c.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    c.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    c.add_argument(
+        "--cache-dir", metavar="DIR", help="the cache directory (default: $HVLINT_CACHE_DIR, else ~/.cache/hvlint)"
+    )
     c.add_argument("--no-progress", action="store_true", help="no progress bar (shown on a terminal after 1 s)")
     c.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     c.add_argument("--debug", action="store_true", help="tracebacks for internal errors")
@@ -366,6 +370,18 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
         config_file=cfg.path or "",
         entry_points=cfg.entry_points,
     )
+    from hvlint import cache
+
+    store = cache.Cache(None if ns.no_cache else (ns.cache_dir or cache.default_dir()))
+    cache.use(store)
+    try:
+        return _check(ns, cfg, opts, out, err)
+    finally:
+        store.close()
+        cache.use(None)
+
+
+def _check(ns: argparse.Namespace, cfg: Config, opts: Options, out: list[str], err: list[str]) -> int:
     review_ = None
     if ns.format == "email" and not (ns.patch or ns.changed_since):
         raise HvlintError("--format email replies to a patch: give --patch FILE (or --changed-since REV)")

@@ -11,9 +11,9 @@ import re
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from hvlint import discover
 from hvlint.errors import HvlintError
@@ -66,8 +66,13 @@ class RunResult:
     seconds: float = 0.0
     table: SectionTable | None = None
 
+    # A result from the cache: its count of files with parse errors (the facts are not loaded).
+    cached: int | None = None
+
     @property
     def parse_errors(self) -> int:
+        if self.cached is not None:
+            return self.cached
         return sum(1 for f in self.facts if f.diagnostics)
 
 
@@ -204,23 +209,91 @@ def _names(v: Vocabulary) -> frozenset[str]:
     return v.blank | v.calls | v.dsl | v.pair | v.syscall | frozenset(n for n, _ in v.typearg)
 
 
+def _vocab_sig(v: Vocabulary) -> bytes:
+    from hvlint.cache import digest
+
+    parts = [
+        "\n".join(sorted(x)) for x in (v.blank, v.calls, v.dsl, v.pair, v.syscall, v.sections, v.record_in_defines)
+    ]
+    parts.append(repr(sorted(v.typearg)) + repr(sorted(v.blocks)))
+    return digest(*parts)
+
+
+@dataclass
+class _Inputs:
+    """The files of a run with what identifies their text (the cache's keys)."""
+
+    files: list[str]
+    table: SectionTable
+    content: dict[str, bytes]  # rel -> BLAKE2b of the bytes (readable files only)
+    vocab_sig: bytes
+
+
+def _inputs(opts: Options, root: str, in_tree: bool) -> _Inputs:
+    from hvlint.cache import digest
+
+    whole = in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
+    table = table_for(root if in_tree else None, opts.arch)
+    files = discover.scope_files(root, opts.scope) if whole else resolve_inputs(opts)[2]
+    if whole and opts.scope == "default":
+        files = sorted(set(files) | set(discover.existing(root, table.section_headers)))
+    if opts.extra_files:
+        files = sorted(set(files) | set(discover.existing(root, opts.extra_files)))
+    content = {}
+    for rel in files:
+        data = discover.read_source(root, rel).data
+        if data is not None:
+            content[rel] = digest(data)
+    return _Inputs(files, table, content, _vocab_sig(vocabulary_for(table)))
+
+
 def _extract_all(
-    opts: Options, root: str, in_tree: bool, refs: bool = False
+    opts: Options, root: str, in_tree: bool, refs: bool = False, inputs: _Inputs | None = None
+) -> tuple[list[str], list[FileFacts], SectionTable]:
+    """Every file's facts: from the cache when it has them (same text, same hvlint, same
+    vocabulary), the others parsed (and stored)."""
+    from hvlint import cache
+
+    c = cache.current()
+    if c is None or not c.enabled:
+        return _parse_all(opts, root, in_tree, refs)
+    from hvlint.cache import digest, salt
+
+    inputs = inputs or _inputs(opts, root, in_tree)
+    flag = b"refs" if refs else b"decls"
+    keys = {rel: digest(salt(), rel, h, inputs.vocab_sig, flag) for rel, h in inputs.content.items()}
+    hits = c.get_many("facts", keys.values())
+    reuse = dict(opts.reuse or {})
+    reuse.update({rel: hits[k] for rel, k in keys.items() if k in hits and rel not in reuse})
+    files, facts, table = _parse_all(replace(opts, reuse=reuse), root, in_tree, refs, inputs)
+    for f in facts:
+        k = keys.get(f.path)
+        if k is not None and k not in hits:
+            c.put("facts", k, f)
+    return files, facts, table
+
+
+def _parse_all(
+    opts: Options, root: str, in_tree: bool, refs: bool = False, inputs: _Inputs | None = None
 ) -> tuple[list[str], list[FileFacts], SectionTable]:
     """Parse every file; with several jobs the workers start on the scope's folders while
-    this process derives the tree's section table (which adds the section headers)."""
+    this process derives the tree's section table (which adds the section headers).  With
+    `inputs` (the file list and the table known already), workers parse with the final
+    vocabulary at once."""
     whole = in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
     jobs = max(1, opts.jobs)
-    if not whole:
+    if inputs is not None:
+        files = list(inputs.files)
+    elif not whole:
         _, _, files = resolve_inputs(opts)
     else:
         files = discover.scope_files(root, opts.scope)
-    if opts.extra_files:
+    if opts.extra_files and inputs is None:
         files = sorted(set(files) | set(discover.existing(root, opts.extra_files)))
     reuse = opts.reuse or {}
     progress = opts.progress
     if jobs == 1 or len(files) - len(reuse) < 32:
-        table = table_for(root if in_tree else None, opts.arch)
+        table = inputs.table if inputs is not None else table_for(root if in_tree else None, opts.arch)
         if whole and opts.scope == "default":
             files = sorted(set(files) | set(discover.existing(root, table.section_headers)))
         vocab = vocabulary_for(table)
@@ -231,7 +304,7 @@ def _extract_all(
             out.append(reuse[rel] if rel in reuse else extract_file(root, rel, vocab, pattern, refs)[0])
             progress.advance(1)
         return files, out, table
-    early_vocab = vocabulary_for(table_for(None, opts.arch))
+    early_vocab = vocabulary_for(inputs.table if inputs is not None else table_for(None, opts.arch))
     _, view = discover.view()
     progress.start(len(files) - len(reuse))
     with ProcessPoolExecutor(
@@ -240,8 +313,8 @@ def _extract_all(
         futures = [pool.submit(_extract_chunk, c) for c in _chunks([f for f in files if f not in reuse], jobs)]
         for fut in futures:
             fut.add_done_callback(lambda f: progress.advance(len(f.result()) if not f.exception() else 0))
-        table = table_for(root if in_tree else None, opts.arch)
-        if whole and opts.scope == "default":
+        table = inputs.table if inputs is not None else table_for(root if in_tree else None, opts.arch)
+        if whole and opts.scope == "default" and inputs is None:
             more = sorted(set(discover.existing(root, table.section_headers)) - set(files))
             extra = [pool.submit(_extract_chunk, c) for c in _chunks([f for f in more if f not in reuse], jobs)]
             progress.grow(sum(1 for f in more if f not in reuse))
@@ -329,13 +402,57 @@ def table_provider(res: RunResult, arch: str) -> Callable[[str], SectionTable]:
     return for_path
 
 
+def _run_key(opts: Options, root: str, rules: list[Rule], inputs: _Inputs) -> bytes:
+    """What a run's findings depend on: hvlint, the options, the linted files' text, the
+    tables (vocabulary) and the headers the call graph reads."""
+    from hvlint.cache import digest, salt
+    from hvlint.tables import header_state
+
+    opt = repr(
+        (
+            sorted(r.id for r in rules),
+            opts.scope,
+            opts.arch,
+            opts.report_unused_suppressions,
+            sorted(discover.relpath(p, root) for p in opts.paths),
+            sorted(opts.extra_files),
+            sorted(opts.file_rules_on) if opts.file_rules_on is not None else None,
+            sorted(opts.section_macros.items()),
+            [repr(p) for p in opts.entry_points],
+        )
+    )
+    files = "\n".join(f"{rel}\0{inputs.content.get(rel, b'').hex()}" for rel in inputs.files)
+    headers = (
+        header_state(root, ("include", f"arch/{opts.arch}/include"))
+        if any(r.needs == "project" for r in rules)
+        else b""
+    )
+    return digest(salt(), os.path.realpath(root), opt, files, inputs.vocab_sig, headers)
+
+
 def run(opts: Options) -> RunResult:
     t0 = time.perf_counter()
     set_extra_macros(opts.section_macros, opts.config_file)
     root, in_tree = find_tree(opts)
     rules = select_rules(opts.select, opts.ignore)
     project_rules = [r for r in rules if r.needs == "project"]
-    files, facts, table = _extract_all(opts, root, in_tree, refs=bool(project_rules))
+    from hvlint import cache
+
+    c = cache.current()
+    inputs = key = None
+    whole = in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
+    if c is not None and c.enabled and opts.reuse is None and (whole or not project_rules or not in_tree):
+        # The whole result of a run over the same text: nothing to parse or build.  (Files
+        # named inside a tree take the rest of the scope as context: not keyed here.)
+        inputs = _inputs(opts, root, in_tree)
+        key = _run_key(opts, root, rules, inputs)
+        got = c.get("run", key)
+        if got is not None:
+            files, findings, parse_errors = got
+            return RunResult(
+                root, in_tree, files, findings, [], time.perf_counter() - t0, inputs.table, cached=parse_errors
+            )
+    files, facts, table = _extract_all(opts, root, in_tree, refs=bool(project_rules), inputs=inputs)
     opts.progress.phase("file rules")
     findings = _run_rules(opts, root, in_tree, facts, rules)
     if project_rules:
@@ -346,7 +463,10 @@ def run(opts: Options) -> RunResult:
     if opts.report_unused_suppressions or any(r.id == "HV902" for r in rules):
         findings += suppress.unused(root, [f.path for f in facts if f.lang in ("c", "asm")], seen)
     findings.sort(key=Finding.sort_key)
-    return RunResult(root, in_tree, files, findings, facts, time.perf_counter() - t0, table)
+    result = RunResult(root, in_tree, files, findings, facts, time.perf_counter() - t0, table)
+    if c is not None and key is not None:
+        c.put("run", key, (files, findings, result.parse_errors))
+    return result
 
 
 def build_graph(root: str, in_tree: bool, facts: list[FileFacts], arch: str):  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from hvlint import discover
 from hvlint.datafiles import load_toml
@@ -535,7 +535,12 @@ def table_for(root: str | None, arch: str = "x86") -> SectionTable:
     with the configuration's section macros."""
     key = ("" if root is None else os.path.realpath(root), arch, _EXTRA[0][0])
     if key not in _TABLES:
-        _TABLES[key] = _with_extras(fallback_table() if root is None else derive_table(root, arch))
+        if root is None:
+            base = fallback_table()
+        else:
+            dirs = (*_HEADER_DIRS, f"arch/{arch}/include/asm")
+            base = _cached("section_table", root, arch, dirs, lambda: derive_table(root, arch))
+        _TABLES[key] = _with_extras(base)
     return _TABLES[key]
 
 
@@ -774,16 +779,76 @@ def _merge_variants(variants: list[tuple[str, tuple[str, ...]]]) -> tuple[str, .
     return tuple(with_cond(e, c) for e, c in out.items())
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderDefine:
+class HeaderDefine(NamedTuple):
+    """One `#define` of a header (a tuple: 270,000 of them load from the cache fast)."""
+
     name: str
     params: tuple[str, ...] | None
     body: str
     cond: str  # the conjunction of the `#if`s it stands under ("" for none)
 
 
+def header_state(root: str, dirs: tuple[str, ...]) -> bytes:
+    """What the tables derived from these header folders depend on: each file's path,
+    size, modification time and inode (a checkout or an edit changes them), and the text
+    of the headers a patch under review changes there."""
+    from hvlint.cache import digest
+
+    parts: list[str] = []
+    for rel in dirs:
+        base = os.path.join(root, rel)
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for name in sorted(filenames):
+                try:
+                    st = os.stat(os.path.join(dirpath, name))
+                except OSError:
+                    continue
+                parts.append(f"{dirpath}/{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
+    view_root, view = discover.view()
+    seen: list[bytes | str] = []
+    if view_root is not None and os.path.realpath(root) == view_root:
+        for rel, data in sorted(view.items()):
+            if rel.startswith(tuple(d.rstrip("/") + "/" for d in dirs)):
+                seen += [rel, data if data is not None else b"\0deleted"]
+    return digest("\n".join(parts), *seen)
+
+
+def _cached(kind: str, root: str, arch: str, dirs: tuple[str, ...], compute: Any) -> Any:
+    """compute(), or its value from the run's cache for the same headers."""
+    from hvlint import cache as _cache
+    from hvlint.cache import digest, salt
+
+    c = _cache.current()
+    if c is None or not c.enabled:
+        return compute()
+    key = digest(salt(), kind, os.path.realpath(root), arch, header_state(root, dirs))
+    got = c.get(kind, key)
+    if got is not None:
+        return got
+    value = compute()
+    c.put(kind, key, value)
+    return value
+
+
 @lru_cache(maxsize=4)
 def header_defines(root: str, arch: str = "x86") -> tuple[tuple[HeaderDefine, ...], frozenset[str]]:
+    """See _header_defines (cached on disk by the headers' state)."""
+    rows, externs = _cached(
+        "header_defines",
+        root,
+        arch,
+        ("include", f"arch/{arch}/include"),
+        lambda: _plain(_header_defines(root, arch)),
+    )
+    return tuple(HeaderDefine._make(r) for r in rows), externs
+
+
+def _plain(got: tuple[tuple[HeaderDefine, ...], frozenset[str]]) -> tuple[list[tuple[Any, ...]], frozenset[str]]:
+    return [tuple(d) for d in got[0]], got[1]
+
+
+def _header_defines(root: str, arch: str = "x86") -> tuple[tuple[HeaderDefine, ...], frozenset[str]]:
     """Every `#define` of the tree's include/ and arch/<arch>/include/ headers with its
     condition (user-space alternatives, `#ifndef __KERNEL__`, left out), and the names the
     headers declare as functions.  A header that other headers include only under a
