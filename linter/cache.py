@@ -155,13 +155,16 @@ class Cache:
         if self.problem is None:
             self.problem = why
             self._warn(f"{why}; going on without it")
+        self._pending.clear()
+        self._shut()
+
+    def _shut(self) -> None:
         if self._db is not None:
             try:
                 self._db.close()
             except sqlite3.Error:
                 pass
         self._db = None
-        self._pending.clear()
 
     # -- values --------------------------------------------------------------------------
 
@@ -239,12 +242,7 @@ class Cache:
 
     def close(self) -> None:
         self.flush()
-        if self._db is not None:
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-            self._db = None
+        self._shut()
 
 
 def _chunks(items: list[bytes], n: int) -> Iterator[list[bytes]]:
