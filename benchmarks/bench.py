@@ -200,9 +200,12 @@ def bench_startup(base: list[str], runs: int) -> float:
     return min(run_child(base + ["--version"], cwd=tempfile.gettempdir())["wall"] for _ in range(runs))
 
 
-def bench_hvlint(cmd: list[str], runs: int) -> dict[str, Any]:
+def bench_hvlint(cmd: list[str], runs: int, before: Any = None) -> dict[str, Any]:
+    """`runs` runs of `cmd`; `before(i)` is called before run i (to touch a file)."""
     results = []
-    for _ in range(runs):
+    for i in range(runs):
+        if before is not None:
+            before(i)
         r = run_child(cmd, cwd=tempfile.gettempdir(), sample_rss=True)
         if r["rc"] not in (0, 1):
             raise SystemExit(f"hvlint failed (exit {r['rc']}): {' '.join(cmd)}\n{r['stderr'][-2000:]}")
@@ -230,6 +233,70 @@ def bench_hvlint(cmd: list[str], runs: int) -> dict[str, Any]:
         "findings": last["findings"],
         "exit_code": last["rc"],
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# the cache: warm, one file touched, --patch
+
+TOUCH = "arch/x86/xen/enlighten.c"
+
+
+def bench_cache_modes(root: str, base: list[str], jobs: int, runs: int, touch: str) -> dict[str, Any]:
+    """hvlint with its cache, on a hard-linked copy of the tree next to it (`cp -al`; the
+    touched file is unlinked before it is written, so the tree itself never changes):
+    filling the cache (a cold run that writes it), warm with nothing changed, warm after
+    editing one file (a different comment appended before each run), and `--patch` with
+    benchmarks/review_patch.py's 10-file patch (warm, and with --no-cache)."""
+    out: dict[str, Any] = {}
+    parent = os.path.dirname(root)
+    try:
+        work = tempfile.mkdtemp(prefix="hvlint-bench-", dir=parent)
+    except OSError:
+        work = tempfile.mkdtemp(prefix="hvlint-bench-")
+    cache_dir = tempfile.mkdtemp(prefix="hvlint-bench-cache-")
+    copy = os.path.join(work, "linux")
+    try:
+        t0 = time.perf_counter()
+        cp = subprocess.run(["cp", "-al", root, copy], capture_output=True, text=True)
+        if cp.returncode != 0:
+            return {"error": f"cp -al failed (another file system?): {cp.stderr.strip()[:200]}"}
+        out["copy_seconds"] = round(time.perf_counter() - t0, 2)
+        sub = ["check"]
+        common = base + sub + ["--format", "json", "--quiet", "--jobs", str(jobs), "--cache-dir", cache_dir]
+        out["fill"] = bench_hvlint(common + [copy], 1)
+        out["warm"] = bench_hvlint(common + [copy], runs)
+        if not os.path.isfile(os.path.join(copy, touch)):  # another tree: its first .c file
+            touch = next(f for f in default_scope(root) if f.endswith(".c"))
+        target = os.path.join(copy, touch)
+        with open(target, "rb") as fh:
+            original = fh.read()
+
+        def edit(i: int) -> None:
+            os.unlink(target)  # a hard link to the tree's file: never write through it
+            with open(target, "wb") as fh:
+                fh.write(original + f"/* benchmark edit {i} {time.time()} */\n".encode())
+
+        out["touched"] = bench_hvlint(common + [copy], runs, before=edit)
+        out["touched_file"] = touch
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import review_patch
+
+        patch = os.path.join(work, "xen-10-files.patch")
+        try:
+            text = review_patch.make(root)
+        except (SystemExit, OSError) as exc:  # the patch is written for Linux 6.12's arch/x86/xen
+            out["patch_error"] = f"no --patch runs: {exc}"
+            return out
+        with open(patch, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        pcmd = base + sub + ["--format", "json", "--quiet", "--jobs", str(jobs), "--patch", patch]
+        out["patch_cold"] = bench_hvlint(pcmd + ["--no-cache", root], 1)
+        out["patch_warm"] = bench_hvlint(pcmd + ["--cache-dir", cache_dir, root], runs)
+        out["patch_files"] = len(review_patch.files_changed())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -366,6 +433,27 @@ def render(rep: dict[str, Any]) -> str:
             f"| **ratio hvlint / floor** (same job count) | **{h['best'] / fl:.2f}×** | vs 1-process floor: "
             f"{h['best'] / f['single_best']:.2f}× |"
         )
+    k = rep.get("cached")
+    fl_n = f["parallel_best"] if f.get("parallel_best") is not None else f["single_best"]
+    if k and "error" not in k:
+        for key, label in (
+            ("fill", "hvlint cold, filling the cache"),
+            ("warm", "hvlint warm, nothing changed"),
+            ("touched", f"hvlint warm, one file edited ({k['touched_file']})"),
+            ("patch_cold", f"`--patch`, {k.get('patch_files')}-file patch, no cache"),
+            ("patch_warm", f"`--patch`, {k.get('patch_files')}-file patch, warm cache"),
+        ):
+            if key not in k:
+                w(f"| {label} | n/a | {k.get('patch_error', '')} |")
+                continue
+            r = k[key]
+            w(
+                f"| {label}, `--jobs {jobs}` | {r['best']:.2f} (median {r['median']:.2f}; runs {r['walls']}) "
+                f"| {r['best'] / fl_n:.2f}× the floor; {r['findings']} findings; peak RSS {r['maxrss_mb']} MB "
+                f"(process tree {r['tree_rss_peak_mb']} MB) |"
+            )
+    elif k:
+        w(f"| cache runs | n/a | {k['error']} |")
     g = rep.get("callgraph")
     if g:
         fl = f["parallel_best"] if f.get("parallel_best") is not None else f["single_best"]
@@ -395,6 +483,8 @@ def render(rep: dict[str, Any]) -> str:
     elif c:
         w(f"| checkpatch | n/a | {c['error']} |")
     w("")
+    w(render_targets(rep))
+    w("")
     w("Repeat with:")
     w("")
     w("```")
@@ -412,6 +502,34 @@ def render(rep: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def render_targets(rep: dict[str, Any]) -> str:
+    """Issue 7's targets, each with the measured ratio and whether it is met."""
+    f = rep["floor"]
+    fl = f["parallel_best"] if f.get("parallel_best") is not None else f["single_best"]
+    rows = ["| target | measured | met |", "|---|---|---|"]
+
+    def row(name: str, value: float | None, limit: float, unit: str = "×") -> None:
+        if value is None:
+            rows.append(f"| {name} | n/a | – |")
+        else:
+            rows.append(f"| {name} | {value:.2f}{unit} | {'yes' if value <= limit else 'no'} |")
+
+    h = rep.get("hvlint")
+    k = rep.get("cached") or {}
+    row("cold ≤ 1.5× the floor", h["best"] / fl if h else None, 1.5)
+    row("warm, nothing changed ≤ 0.5× the floor", k["warm"]["best"] / fl if "warm" in k else None, 0.5)
+    row("warm, one file touched ≤ 1× the floor", k["touched"]["best"] / fl if "touched" in k else None, 1.0)
+    ratio = rep.get("ratio_checkpatch_hvlint_per_file")
+    rows.append(
+        f"| per file ≥ 100× faster than checkpatch | {ratio:.0f}× | {'yes' if ratio >= 100 else 'no'} |"
+        if ratio is not None
+        else "| per file ≥ 100× faster than checkpatch | n/a | – |"
+    )
+    peak = max((r["maxrss_mb"] for r in [h, *(v for v in k.values() if isinstance(v, dict))] if r), default=None)
+    row("peak memory ≤ 1.5 GiB (1,536 MB)", peak, 1536, " MB")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="hvlint vs tree-sitter floor vs checkpatch, same file set.")
     ap.add_argument("--tree", required=True, help="kernel tree root (read only)")
@@ -427,6 +545,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--callgraph", action="store_true", help="also time `hvlint callgraph --format stats` (the graph, cold)"
     )
+    ap.add_argument(
+        "--no-cache-modes", action="store_true", help="skip the cache runs (warm, one file touched, --patch)"
+    )
+    ap.add_argument("--touch", default=TOUCH, help=f"the file the touched-file runs edit (default {TOUCH})")
     ap.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     args = ap.parse_args(argv)
 
@@ -478,6 +600,9 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"WARNING: hvlint reported {h['stats'].get('files')} files, the scope has {len(files)}", file=sys.stderr
             )
+
+    if not args.skip_hvlint and not args.no_cache_modes:
+        rep["cached"] = bench_cache_modes(root, hvlint_base_cmd(args.hvlint), args.jobs, runs, args.touch)
 
     if args.callgraph:
         base = hvlint_base_cmd(args.hvlint)

@@ -19,12 +19,10 @@ from hvlint import discover
 from hvlint.errors import HvlintError
 from hvlint.facts import Diagnostic, FileFacts, Span
 from hvlint.findings import Finding
-from hvlint.frontend.asm import extract_asm
 from hvlint.frontend.prepare import Vocabulary
-from hvlint.frontend.treesitter import extract_c
 from hvlint.progress import Progress
 from hvlint.registry import FileContext, ProjectContext, Rule, select_rules
-from hvlint.tables import SectionTable, set_extra_macros, table_for, vocabulary_for
+from hvlint.tables import SectionTable, forget_header_states, set_extra_macros, table_for, vocabulary_for
 
 _ARCH_DIR = re.compile(r"^arch/([^/]+)/")
 
@@ -146,6 +144,10 @@ def extract_file(
         line = data.count(b"\n", 0, bad) + 1
         extra.append(Diagnostic(f"not valid UTF-8 (byte 0x{data[bad]:02x} on line {line}): linted as Latin-1"))
     try:
+        # imported here: a run answered from the cache never loads the parsers
+        from hvlint.frontend.asm import extract_asm
+        from hvlint.frontend.treesitter import extract_c
+
         facts = extract_asm(rel, data) if lang == "asm" else extract_c(rel, data, vocab, pattern, refs=refs)
     except RecursionError:
         return _diagnostic_facts(rel, lang, "nesting too deep to parse: not linted", len(data)), b""
@@ -433,6 +435,7 @@ def _run_key(opts: Options, root: str, rules: list[Rule], inputs: _Inputs) -> by
 def run(opts: Options) -> RunResult:
     t0 = time.perf_counter()
     set_extra_macros(opts.section_macros, opts.config_file)
+    forget_header_states()
     root, in_tree = find_tree(opts)
     rules = select_rules(opts.select, opts.ignore)
     project_rules = [r for r in rules if r.needs == "project"]

@@ -538,7 +538,9 @@ def table_for(root: str | None, arch: str = "x86") -> SectionTable:
         if root is None:
             base = fallback_table()
         else:
-            dirs = (*_HEADER_DIRS, f"arch/{arch}/include/asm")
+            # keyed by the state of all of include/ and arch/<arch>/include/ (a superset of
+            # what it reads): one walk a run serves this, the header macros and the run key
+            dirs = ("include", f"arch/{arch}/include")
             base = _cached("section_table", root, arch, dirs, lambda: derive_table(root, arch))
         _TABLES[key] = _with_extras(base)
     return _TABLES[key]
@@ -788,10 +790,26 @@ class HeaderDefine(NamedTuple):
     cond: str  # the conjunction of the `#if`s it stands under ("" for none)
 
 
+_STATES: dict[tuple[str, tuple[str, ...]], bytes] = {}
+
+
+def forget_header_states() -> None:
+    """A new run: the headers may have changed since the last one in this process."""
+    _STATES.clear()
+
+
 def header_state(root: str, dirs: tuple[str, ...]) -> bytes:
     """What the tables derived from these header folders depend on: each file's path,
     size, modification time and inode (a checkout or an edit changes them), and the text
-    of the headers a patch under review changes there."""
+    of the headers a patch under review changes there.  Worked out once a run."""
+    view_root, view = discover.view()
+    key = (os.path.realpath(root) + "\0" + repr(sorted((k, hash(v)) for k, v in view.items())), dirs)
+    if key not in _STATES:
+        _STATES[key] = _header_state(root, dirs)
+    return _STATES[key]
+
+
+def _header_state(root: str, dirs: tuple[str, ...]) -> bytes:
     from hvlint.cache import digest
 
     parts: list[str] = []
