@@ -232,7 +232,6 @@ class _Inputs:
 
 
 def _inputs(opts: Options, root: str, in_tree: bool) -> _Inputs:
-    from hvlint.cache import digest
 
     whole = in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
     table = table_for(root if in_tree else None, opts.arch)
@@ -241,12 +240,45 @@ def _inputs(opts: Options, root: str, in_tree: bool) -> _Inputs:
         files = sorted(set(files) | set(discover.existing(root, table.section_headers)))
     if opts.extra_files:
         files = sorted(set(files) | set(discover.existing(root, opts.extra_files)))
-    content = {}
+    return _Inputs(files, table, _content_digests(root, files), _vocab_sig(vocabulary_for(table)))
+
+
+def _content_digests(root: str, files: list[str]) -> dict[str, bytes]:
+    """rel -> BLAKE2b of the file's bytes (readable files only).  A file whose size,
+    modification and change times and inode are those recorded with its digest is not read
+    again (git's index does the same); the others are read and their digest recorded."""
+    from hvlint import cache
+    from hvlint.cache import digest
+
+    c = cache.current()
+    real = os.path.realpath(root)
+    view_root, view = discover.view()
+    in_view = view if view_root == real else {}
+    sigs: dict[str, tuple[bytes, str]] = {}
     for rel in files:
+        if rel in in_view:
+            continue
+        try:
+            st = os.stat(os.path.join(root, rel))  # a symlink in the tree: its target's
+        except OSError:
+            continue
+        sigs[rel] = (digest(real, rel), f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_mode}")
+    known = c.get_many("stat", [k for k, _ in sigs.values()]) if c is not None and c.enabled else {}
+    out: dict[str, bytes] = {}
+    for rel in files:
+        k_sig = sigs.get(rel)
+        if k_sig is not None:
+            rec = known.get(k_sig[0])
+            if rec is not None and rec[0] == k_sig[1]:
+                out[rel] = rec[1]
+                continue
         data = discover.read_source(root, rel).data
-        if data is not None:
-            content[rel] = digest(data)
-    return _Inputs(files, table, content, _vocab_sig(vocabulary_for(table)))
+        if data is None:
+            continue
+        out[rel] = digest(data)
+        if k_sig is not None and c is not None:
+            c.put("stat", k_sig[0], (k_sig[1], out[rel]))
+    return out
 
 
 def _extract_all(
