@@ -100,6 +100,8 @@ def _build_parser() -> argparse.ArgumentParser:
     g.add_argument("--scope", default="default", choices=("default", "all"))
     g.add_argument("--jobs", "-j", type=int, default=None)
     g.add_argument("--arch", default="x86")
+    g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    g.add_argument("--cache-dir", metavar="DIR", help="the cache directory")
     g.add_argument("--config", metavar="FILE", help="only the edges a kernel .config compiles (see `cond`)")
 
     pa = sub.add_parser("path", help="the shortest call/reference path from one symbol to another")
@@ -110,6 +112,8 @@ def _build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--scope", default="default", choices=("default", "all"))
     pa.add_argument("--jobs", "-j", type=int, default=None)
     pa.add_argument("--arch", default="x86")
+    pa.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    pa.add_argument("--cache-dir", metavar="DIR", help="the cache directory")
     pa.add_argument("--config", metavar="FILE", help="only the edges a kernel .config compiles")
     pa.add_argument("--format", default="text", choices=("text", "json"))
 
@@ -216,10 +220,16 @@ def _graph(ns: argparse.Namespace):  # type: ignore[no-untyped-def]
 def _cmd_graph(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
     import time
 
-    from hvlint import callgraph
+    from hvlint import cache, callgraph
 
     t0 = time.perf_counter()
-    res, g, stats = _graph(ns)
+    store = cache.Cache(None if ns.no_cache else (ns.cache_dir or cache.default_dir()))
+    cache.use(store)
+    try:
+        res, g, stats = _graph(ns)
+    finally:
+        store.close()
+        cache.use(None)
     seconds = time.perf_counter() - t0
     if ns.command == "path":
         sources, targets = callgraph.find(g, ns.source), callgraph.find(g, ns.target)
