@@ -357,9 +357,9 @@ def _parse_all(
             futures += extra
             files = files + more
         if refs and in_tree:  # the call graph will follow the tree's header macros: read them meanwhile
-            from hvlint.tables import header_defines
+            from hvlint.tables import _header_macros
 
-            header_defines(root, opts.arch)
+            _header_macros(root, opts.arch)
         facts = [f for fut in futures for f in fut.result()]
     reused = [reuse[rel] for rel in files if rel in reuse]
     # Names this tree defines that the workers' vocabulary lacked: parse those files again.

@@ -850,20 +850,31 @@ def _cached(kind: str, root: str, arch: str, dirs: tuple[str, ...], compute: Any
 
 
 @lru_cache(maxsize=4)
-def header_defines(root: str, arch: str = "x86") -> tuple[tuple[HeaderDefine, ...], frozenset[str]]:
-    """See _header_defines (cached on disk by the headers' state)."""
-    rows, externs = _cached(
-        "header_defines",
-        root,
-        arch,
-        ("include", f"arch/{arch}/include"),
-        lambda: _plain(_header_defines(root, arch)),
+def _header_macros(root: str, arch: str) -> tuple[dict[str, tuple[HeaderDefine, ...]], frozenset[str]]:
+    """The header macros grouped by name (each group in the headers' order) and the names
+    declared as functions; cached on disk by the headers' state, as plain tuples grouped
+    already (270,000 definitions: loading them is the cost that matters on a warm run)."""
+    groups, externs = _cached(
+        "header_macros", root, arch, ("include", f"arch/{arch}/include"), lambda: _grouped(_header_defines(root, arch))
     )
-    return tuple(HeaderDefine._make(r) for r in rows), externs
+    new = tuple.__new__
+    return {n: tuple([new(HeaderDefine, r) for r in rows]) for n, rows in groups.items()}, externs
 
 
-def _plain(got: tuple[tuple[HeaderDefine, ...], frozenset[str]]) -> tuple[list[tuple[Any, ...]], frozenset[str]]:
-    return [tuple(d) for d in got[0]], got[1]
+def _grouped(
+    got: tuple[tuple[HeaderDefine, ...], frozenset[str]],
+) -> tuple[dict[str, list[tuple[Any, ...]]], frozenset[str]]:
+    groups: dict[str, list[tuple[Any, ...]]] = {}
+    for d in got[0]:
+        groups.setdefault(d.name, []).append(tuple(d))
+    return groups, got[1]
+
+
+def header_defines(root: str, arch: str = "x86") -> tuple[tuple[HeaderDefine, ...], frozenset[str]]:
+    """Every `#define` of the tree's include/ and arch/<arch>/include/ headers (grouped by
+    name) and the names the headers declare as functions: see _header_defines."""
+    groups, externs = _header_macros(root, arch)
+    return tuple(d for v in groups.values() for d in v), externs
 
 
 def _header_defines(root: str, arch: str = "x86") -> tuple[tuple[HeaderDefine, ...], frozenset[str]]:
@@ -991,19 +1002,15 @@ def tree_macros(root: str, arch: str = "x86") -> LazyMacros:
     the names its body calls.  A macro defined several times (per configuration) calls what
     each definition calls, under that definition's condition (`split_cond`).  A call to one
     of these is a macro use, not a call to a function of that name."""
-    externs = header_defines(root, arch)[1]
+    externs = _header_macros(root, arch)[1]
     # A name also declared as a function is one in some configuration (mutex_lock is a
     # macro only with lock debugging): not a macro here, see dual_macros.
     return LazyMacros({n: v for n, v in _defines_by_name(root, arch).items() if n not in externs})
 
 
-@lru_cache(maxsize=4)
 def _defines_by_name(root: str, arch: str) -> dict[str, tuple[HeaderDefine, ...]]:
-    """header_defines() grouped by macro name, in the headers' order."""
-    groups: dict[str, list[HeaderDefine]] = {}
-    for d in header_defines(root, arch)[0]:
-        groups.setdefault(d.name, []).append(d)
-    return {n: tuple(v) for n, v in groups.items()}
+    """The header macros grouped by name, in the headers' order."""
+    return _header_macros(root, arch)[0]
 
 
 _COMPILER_BUILTINS = frozenset(
@@ -1047,7 +1054,7 @@ def dual_macros(root: str, arch: str = "x86") -> dict[str, Dual]:
     msr.h's `static inline void wrmsr(...)` without CONFIG_PARAVIRT_XXL and paravirt.h's
     `#define wrmsr(...)` with it.  `#ifndef name` fallbacks and the compiler's own builtins
     (FORTIFY_SOURCE wrappers end in the builtin again) are left out."""
-    externs = header_defines(root, arch)[1]
+    externs = _header_macros(root, arch)[1]
     out: dict[str, Dual] = {}
     for name, variants in _defines_by_name(root, arch).items():
         if name in _COMPILER_BUILTINS:
