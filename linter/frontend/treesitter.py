@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 
@@ -65,15 +66,18 @@ _KEYWORDS = frozenset(
 # What a body or an initializer names.  Strings and numbers are stepped over; `.m`/`->m`
 # is a member (a call through it, or `.m = fn` / `->m = &fn`); PVOP_*CALL*(ops.member) and
 # static_call(key)(...) are calls through ops; static_call_update(key, fn) assigns one.
+# `m.lastgroup` tells the token: None (a string or a number), "name", "paren" (a call),
+# "mtail", "pvtail" or "sutail".
 _REFS = re.compile(
-    r"""(?P<str>"(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}')"""
+    r""""(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}'"""
     r"""|(?P<mtail>(?:\.|->)\s*(?P<mname>[A-Za-z_]\w*)\s*(?:(?P<mcall>\)?\s*\()"""
     r"""|=\s*&?\s*(?P<mval>[A-Za-z_]\w*)\s*(?=[;,}])(?!\s*\())?)"""
     r"""|(?P<pvtail>(?:PVOP_\w*CALL\w*\s*\(\s*(?P<pvmem>[\w.]+))|(?:static_call\s*\(\s*(?P<sckey>\w+)\s*\)\s*\())"""
     r"""|(?P<sutail>static_call_update\s*\(\s*(?P<sukey>\w+)\s*,\s*&?\s*(?P<sufn>\w+))"""
-    r"""|(?P<num>\d\w*)"""
+    r"""|\d\w*"""
     r"""|(?P<name>[A-Za-z_]\w*)(?P<paren>\s*\()?"""
 )
+_NAME = _REFS.groupindex["name"]
 _NEWLINE = re.compile("\n")
 _WS = r"(?:\s|\\\r?\n)*"
 # `name` or `name(args)` with balanced-enough args (the outer split already respects parens)
@@ -246,30 +250,67 @@ def _count_errors(root: tree_sitter.Node) -> ParseStats:
 
 # `obj = ...`, `obj.m[i]->n |= ...` (not `a.obj =`, not `==`); with the stored name when the
 # value is a bare (address-of) identifier: `obj.m = &name;`
+# Written so that the engine scans fast: it starts with a character class (the engine skips
+# to the next letter in C; a leading look-behind would try the whole pattern everywhere), the
+# name is taken whole (`(?=(\w*))\2`, an atomic `\w*`: a shorter name is never a write),
+# and a name followed by no operator, member or index is left at once.  The same matches as
+# `(?<![\w.>$])([A-Za-z_]\w*)(?P<path>...)...`.
 _WRITE = re.compile(
-    r"(?<![\w.>$])([A-Za-z_]\w*)(?P<path>(?:\s*(?:\.|->)\s*[A-Za-z_]\w*|\s*\[[^\]\[;]*\])*)\s*"
+    r"([A-Za-z_](?<![\w.>$][A-Za-z_])(?=(\w*))\2)(?=\s*[-.\[=+*/%&|^<>])(?P<path>(?:\s*(?:\.|->)\s*[A-Za-z_]\w*|\s*\[[^\]\[;]*\])*)\s*"
     r"(?P<op>=(?!=)|[-+*/%&|^]=|<<=|>>=|\+\+|--)"
     r"(?:\s*(?:\(\s*[A-Za-z_][\w\s*]*\))?\s*(?P<amp>&?)\s*(?P<value>[A-Za-z_]\w*)\s*;)?"
 )
 # What GCC puts in .bss all the same (-fzero-initialized-in-bss, the default).
-_ZERO_INIT = re.compile(r"\s*(?:0+[uUlL]*|NULL|false|'\\0'|\{\s*(?:0+|NULL)?\s*,?\s*\})\s*")
+# (No two white-space runs side by side: `\{\s*(?:0+|NULL)?\s*,?\s*\}` backtracks cubically
+# over the long blanked runs of a big initializer.)
+_ZERO_INIT = re.compile(r"\s*(?:0+[uUlL]*|NULL|false|'\\0'|\{\s*(?:(?:0+|NULL)\s*)?(?:,\s*)?\})\s*")
 _LAST_MEMBER = re.compile(r"(?:\.|->)\s*([A-Za-z_]\w*)\s*$")
 # What the compiler never evaluates: no reference is emitted for names inside these.
 _UNEVALUATED = re.compile(
     r"\b(?:sizeof|typeof|__typeof__|__typeof|ARRAY_SIZE|BUILD_BUG_ON|BUILD_BUG_ON_MSG|BUILD_BUG_ON_ZERO|"
     r"static_assert|_Static_assert|__same_type|sizeof_field|__must_be_array|offsetof|alignof|__alignof__)\s*\("
 )
+# (Searched with `_scan` from where they may start: `\b` or an alternation in front keeps the
+# engine from skipping ahead fast.)
+_UNEVALUATED_AT = re.compile(
+    r"sizeof|typeof|__typeof__|__typeof|ARRAY_SIZE|BUILD_BUG_ON|static_assert|_Static_assert|__same_type|"
+    r"__must_be_array|offsetof|alignof|__alignof__"
+)
 _PRE_WRITE = re.compile(
     r"(?:\+\+|--)\s*([A-Za-z_]\w*)"
     # early boot code writes through RIP-relative accessors: `RIP_REL_REF(sme_me_mask) = ...`
     r"|\b(?:RIP_REL_REF|rip_rel_ptr)\s*\(\s*&?\s*([A-Za-z_]\w*)\s*\)\s*(?:=(?!=)|[-+*/%&|^]=|<<=|>>=)"
 )
+_PRE_WRITE_AT = re.compile(r"\+\+|--|RIP_REL_REF|rip_rel_ptr")
 # the destination of the copy/fill builtins: `memcpy(&boot_params, ...)`, `memset(obj, 0, ...)`
 _ARG_WRITE = re.compile(
     r"\b(?P<fn>memcpy|memset|memmove|strcpy|strncpy|strscpy|strlcpy|sprintf|snprintf|scnprintf|"
     r"__memcpy|__memset|__builtin_memset|__builtin_memcpy|copy_from_user)\s*\(\s*(?:\(\s*[\w\s*]+\))?\s*&?\s*"
     r"([A-Za-z_]\w*)\s*(?:,\s*(?P<zero>0\s*,)?|\))"
 )
+_ARG_WRITE_AT = re.compile(
+    r"memcpy|memset|memmove|strcpy|strncpy|strscpy|strlcpy|sprintf|snprintf|scnprintf|__memcpy|__memset|"
+    r"__builtin_memset|__builtin_memcpy|copy_from_user"
+)
+
+
+def _scan(pattern: re.Pattern[str], at: re.Pattern[str], text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text, start, end)`, for a pattern every match of which starts with a
+    match of `at`: only where `at` matches is the pattern tried.  (No match may be empty.)"""
+    search, match = at.search, pattern.match
+    pos = start
+    while True:
+        a = search(text, pos, end)
+        if a is None:
+            return
+        m = match(text, a.start(), end)
+        if m is None:
+            pos = a.start() + 1
+        else:
+            yield m
+            pos = m.end()
+
+
 _STATEMENTS = frozenset(
     "compound_statement if_statement else_clause for_statement while_statement do_statement "
     "switch_statement case_statement labeled_statement".split()
@@ -425,8 +466,8 @@ class _Extractor:
             zero_init = False
             if has_init:
                 value = d.child_by_field_name("value")
-                raw = value.text.decode("latin-1") if value is not None and value.text else ""
-                zero_init = _ZERO_INIT.fullmatch(raw) is not None
+                if value is not None:  # the node's text is the prepared text's, byte for byte
+                    zero_init = _ZERO_INIT.fullmatch(self.ptext, value.start_byte, value.end_byte) is not None
             const = base_const if ptr_const is None else ptr_const
             if typedef is not None and kind == "object" and ptr_const is None:
                 # no pointer between the name and the typedef: its constness and function-ness show
@@ -488,10 +529,10 @@ class _Extractor:
         ]
         found += [
             (m.group(1) or m.group(2), m.start(1) if m.group(1) else m.start(2), None)
-            for m in _PRE_WRITE.finditer(text, start, end)
+            for m in _scan(_PRE_WRITE, _PRE_WRITE_AT, text, start, end)
         ]
         zeroed = set()
-        for a in _ARG_WRITE.finditer(text, start, end):
+        for a in _scan(_ARG_WRITE, _ARG_WRITE_AT, text, start, end):
             found.append((a.group(2), a.start(2), None))
             if a.group("zero") and "memset" in a.group("fn"):
                 zeroed.add(a.start(2))  # memset(&obj, 0, ...): the same zeros BSS clearing writes
@@ -503,8 +544,6 @@ class _Extractor:
         writes: dict[str, FactRef] = {}
         stores: dict[tuple[str, str, str], int] = {}
         for name, pos, m in sorted(found, key=lambda f: f[1]):
-            if name in local:
-                continue
             line = bisect_right(starts, pos)
             if name not in writes or (writes[name].kind == "zero-write" and pos not in zeroed):
                 cond = None
@@ -528,57 +567,80 @@ class _Extractor:
         self, start: int, end: int
     ) -> tuple[tuple[FactRef, ...], tuple[FactRef, ...], tuple[tuple[str, str], ...]]:
         """Calls, other references and member assignments in text[start:end]."""
-        calls: dict[tuple[str, str], FactRef] = {}
+        text = self.ptext
+        # The first occurrence of each: calls by name ("call") or by "." + member ("member-call").
+        calls: dict[str, FactRef] = {}
         refs: dict[str, FactRef] = {}
         assigns: dict[tuple[str, str], None] = {}
         starts = self.lines.starts
         c_starts, c_ends, c_conds = self.cond_segments()
 
-        def line_of(pos: int) -> int:
-            return bisect_right(starts, pos)
-
-        def Ref(name: str, line: int, kind: str, pos: int = -1) -> FactRef:  # noqa: N802
-            if c_starts and pos >= 0:
-                i = bisect_right(c_starts, pos) - 1
-                if i >= 0 and pos < c_ends[i]:
+        def ref(name: str, pos: int, kind: str, cond_pos: int = -1) -> FactRef:
+            line = bisect_right(starts, pos)
+            if c_starts and cond_pos >= 0:
+                i = bisect_right(c_starts, cond_pos) - 1
+                if i >= 0 and cond_pos < c_ends[i]:
                     return FactRef(name, line, kind, c_conds[i])
             return FactRef(name, line, kind)
 
-        skip: list[tuple[int, int]] = []
-        for u in _UNEVALUATED.finditer(self.ptext, start, end):
-            close = match_paren(self.ptext, u.end() - 1)
+        # Tokens starting inside an unevaluated operand are skipped: the operands' ranges,
+        # merged, sorted; the tokens come in order, so one pointer walks them.
+        skip: list[list[int]] = []
+        for u in _scan(_UNEVALUATED, _UNEVALUATED_AT, text, start, end):
+            close = match_paren(text, u.end() - 1)
             if close > 0:
-                skip.append((u.end(), close))
-        for m in _REFS.finditer(self.ptext, start, end):
-            if skip and any(a <= m.start() < b for a, b in skip):
-                continue
-            name = m.group("name")
-            if name is not None:
-                if name in _KEYWORDS:
+                a = u.end()
+                if skip and a <= skip[-1][1]:
+                    skip[-1][1] = max(skip[-1][1], close)
+                else:
+                    skip.append([a, close])
+        si, lo, hi = 0, -1, -1
+        if skip:
+            lo, hi = skip[0]
+        name_group = _NAME
+        for m in _REFS.finditer(text, start, end):
+            kind = m.lastgroup
+            if kind is None:
+                continue  # a string or a number
+            if skip:
+                pos = m.start()
+                while pos >= hi:
+                    si += 1
+                    if si == len(skip):
+                        skip = []
+                        break
+                    lo, hi = skip[si]
+                if skip and pos >= lo:
                     continue
-                if m.group("paren"):
-                    if ("call", name) not in calls:
-                        calls[("call", name)] = Ref(name, line_of(m.start()), "call", m.start())
-                elif name not in refs:
-                    refs[name] = Ref(name, line_of(m.start()), "ref", m.start())
-            elif m.group("mtail") is not None:
+            if kind == "name":
+                name = m[name_group]
+                if name not in refs and name not in _KEYWORDS:
+                    pos = m.start()
+                    refs[name] = ref(name, pos, "ref", pos)
+            elif kind == "paren":
+                name = m[name_group]
+                if name not in calls and name not in _KEYWORDS:
+                    pos = m.start()
+                    calls[name] = ref(name, pos, "call", pos)
+            elif kind == "mtail":
                 member = m.group("mname")
-                if m.group("mcall") and ("member-call", member) not in calls:
-                    calls[("member-call", member)] = Ref(member, line_of(m.start()), "member-call", m.start())
+                if m.group("mcall") and "." + member not in calls:
+                    pos = m.start()
+                    calls["." + member] = ref(member, pos, "member-call", pos)
                 value = m.group("mval")
                 if value and value not in _KEYWORDS:
                     assigns[(member, value)] = None
                     if value not in refs:
-                        refs[value] = Ref(value, line_of(m.start("mval")), "ref")
-            elif m.group("pvtail") is not None:
+                        refs[value] = ref(value, m.start("mval"), "ref")
+            elif kind == "pvtail":
                 member = "static_call:" + m.group("sckey") if m.group("sckey") else m.group("pvmem").rsplit(".", 1)[-1]
-                if ("member-call", member) not in calls:
-                    calls[("member-call", member)] = Ref(member, line_of(m.start()), "member-call")
-            elif m.group("sutail") is not None:
+                if "." + member not in calls:
+                    calls["." + member] = ref(member, m.start(), "member-call")
+            else:  # sutail
                 key, fn = m.group("sukey"), m.group("sufn")
                 assigns[("static_call:" + key, fn)] = None
                 if fn not in refs:
-                    refs[fn] = Ref(fn, line_of(m.start()), "ref")
+                    refs[fn] = ref(fn, m.start(), "ref")
         return tuple(calls.values()), tuple(refs.values()), tuple(assigns)
 
     # -- annotations ----------------------------------------------------------------------
