@@ -223,6 +223,11 @@ class Cache:
             return
         self._pending.append((kind, key, blob))
 
+    def put_bytes(self, kind: str, key: bytes, blob: bytes) -> None:
+        """`put` for a value pickled already (by a worker process)."""
+        if self._db is not None:
+            self._pending.append((kind, key, blob))
+
     def flush(self) -> None:
         db = self._db
         if db is None or not self._pending:

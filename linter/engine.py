@@ -178,13 +178,19 @@ def _init_worker(root: str, vocab: Vocabulary, refs: bool, view: dict[str, bytes
     discover.set_view(root, view)
 
 
-def _extract_chunk(rels: list[str]) -> list[FileFacts]:
+def _extract_chunk(rels: list[str]) -> list[bytes]:
+    """The facts of these files, each pickled here: the parent keeps the bytes for the
+    cache and unpickles them once."""
+    import pickle
+
     root = str(_W["root"])
     vocab = _W["vocab"]
     pattern = _W["pattern"]
     refs = bool(_W["refs"])
     assert isinstance(vocab, Vocabulary) and isinstance(pattern, re.Pattern)
-    return [extract_file(root, rel, vocab, pattern, refs)[0] for rel in rels]
+    return [
+        pickle.dumps(extract_file(root, rel, vocab, pattern, refs)[0], protocol=pickle.HIGHEST_PROTOCOL) for rel in rels
+    ]
 
 
 def _chunks(items: list[str], n: int) -> list[list[str]]:
@@ -299,16 +305,26 @@ def _extract_all(
     hits = c.get_many("facts", keys.values())
     reuse = dict(opts.reuse or {})
     reuse.update({rel: hits[k] for rel, k in keys.items() if k in hits and rel not in reuse})
-    files, facts, table = _parse_all(replace(opts, reuse=reuse), root, in_tree, refs, inputs)
+    blobs: dict[str, bytes] = {}
+    files, facts, table = _parse_all(replace(opts, reuse=reuse), root, in_tree, refs, inputs, blobs)
     for f in facts:
         k = keys.get(f.path)
         if k is not None and k not in hits:
-            c.put("facts", k, f)
+            blob = blobs.get(f.path)
+            if blob is not None:
+                c.put_bytes("facts", k, blob)
+            else:
+                c.put("facts", k, f)
     return files, facts, table
 
 
 def _parse_all(
-    opts: Options, root: str, in_tree: bool, refs: bool = False, inputs: _Inputs | None = None
+    opts: Options,
+    root: str,
+    in_tree: bool,
+    refs: bool = False,
+    inputs: _Inputs | None = None,
+    blobs: dict[str, bytes] | None = None,
 ) -> tuple[list[str], list[FileFacts], SectionTable]:
     """Parse every file; with several jobs the workers start on the scope's folders while
     this process derives the tree's section table (which adds the section headers).  With
@@ -360,7 +376,15 @@ def _parse_all(
             from hvlint.tables import _header_macros
 
             _header_macros(root, opts.arch)
-        facts = [f for fut in futures for f in fut.result()]
+        import pickle
+
+        facts = []
+        for fut in futures:
+            for blob in fut.result():
+                f = pickle.loads(blob)
+                facts.append(f)
+                if blobs is not None:
+                    blobs[f.path] = blob
     reused = [reuse[rel] for rel in files if rel in reuse]
     # Names this tree defines that the workers' vocabulary lacked: parse those files again.
     vocab = vocabulary_for(table)
@@ -374,6 +398,8 @@ def _parse_all(
             got = discover.read_source(root, f.path).data
             if got and probe.search(got):
                 facts[i] = extract_file(root, f.path, vocab, pattern, refs)[0]
+                if blobs is not None:
+                    blobs.pop(f.path, None)  # parsed again: the worker's bytes are stale
     facts += reused
     order = {rel: i for i, rel in enumerate(sorted(files))}
     facts.sort(key=lambda f: order.get(f.path, 0))
