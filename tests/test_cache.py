@@ -207,3 +207,23 @@ def test_two_processes_on_one_cache(tmp_path: Path) -> None:
     db.close()
     ref = subprocess.run([*cmd, "--no-cache", str(a)], stdout=subprocess.PIPE, env=env, check=False)
     assert json.loads(ref.stdout)["findings"] == outs[0]
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Unchanged files are not read again when their stat matches the record; an edit of
+    the same length with the modification time put back still changes the inode's change
+    time, so it is read."""
+    tree = _tree(tmp_path, "pvh-mini")
+    d = tmp_path / "c"
+    _, before, _ = _lint(tree, capsys, "--cache-dir", str(d))
+    f = tree / "drivers" / "xen" / "balloon.c"
+    st = f.stat()
+    text = f.read_text()
+    edited = text.replace('__section(".data..read_mostly")', '__section(".data..read_mostlx")')
+    assert edited != text and len(edited) == len(text)
+    f.write_text(edited)
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    _, after, _ = _lint(tree, capsys, "--cache-dir", str(d))
+    assert before["findings"] != after["findings"]
+    code = main(["--no-cache", "--format", "json", "--select", "ALL", str(tree)])
+    assert json.loads(capsys.readouterr().out)["findings"] == after["findings"] and code == 1
