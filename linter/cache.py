@@ -104,6 +104,7 @@ class Cache:
         self.misses = 0
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, bytes, bytes]] = []
+        self._pending_bytes = 0
         if directory is not None:
             self._open()
 
@@ -221,12 +222,18 @@ class Cache:
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # pragma: no cover - every stored type pickles
             return
-        self._pending.append((kind, key, blob))
+        self._add(kind, key, blob)
 
     def put_bytes(self, kind: str, key: bytes, blob: bytes) -> None:
         """`put` for a value pickled already (by a worker process)."""
         if self._db is not None:
-            self._pending.append((kind, key, blob))
+            self._add(kind, key, blob)
+
+    def _add(self, kind: str, key: bytes, blob: bytes) -> None:
+        self._pending.append((kind, key, blob))
+        self._pending_bytes += len(blob)
+        if self._pending_bytes > 64 << 20:  # write as it goes: the whole tree's facts are ~800 MB
+            self.flush()
 
     def flush(self) -> None:
         db = self._db
@@ -234,6 +241,7 @@ class Cache:
             return
         rows = [(k, key, hashlib.blake2b(b, digest_size=_DIGEST).digest(), b) for k, key, b in self._pending]
         self._pending.clear()
+        self._pending_bytes = 0
         try:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("INSERT OR REPLACE INTO entries (kind, key, sum, value) VALUES (?, ?, ?, ?)", rows)

@@ -86,6 +86,7 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--cache-dir", metavar="DIR", help="the cache directory (default: $HVLINT_CACHE_DIR, else ~/.cache/hvlint)"
     )
+    c.add_argument("--verbose", "-v", action="store_true", help="each phase on stderr with its time and memory")
     c.add_argument("--no-progress", action="store_true", help="no progress bar (shown on a terminal after 1 s)")
     c.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     c.add_argument("--debug", action="store_true", help="tracebacks for internal errors")
@@ -375,7 +376,7 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
         arch=ns.arch,
         debug=ns.debug,
         report_unused_suppressions=ns.report_unused_suppressions,
-        progress=progress.for_stream(sys.stderr, quiet=ns.quiet or ns.no_progress),
+        progress=progress.for_stream(sys.stderr, quiet=ns.quiet or ns.no_progress, verbose=ns.verbose),
         section_macros=cfg.section_macros,
         config_file=cfg.path or "",
         entry_points=cfg.entry_points,

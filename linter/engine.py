@@ -310,7 +310,7 @@ def _extract_all(
     for f in facts:
         k = keys.get(f.path)
         if k is not None and k not in hits:
-            blob = blobs.get(f.path)
+            blob = blobs.pop(f.path, None)
             if blob is not None:
                 c.put_bytes("facts", k, blob)
             else:
@@ -520,6 +520,7 @@ def run(opts: Options) -> RunResult:
         findings += _run_project_rules(opts, root, in_tree, files, facts, project_rules)
     from hvlint import suppress
 
+    opts.progress.phase("suppressions")
     findings, seen = suppress.apply(root, findings)
     if opts.report_unused_suppressions or any(r.id == "HV902" for r in rules):
         findings += suppress.unused(root, [f.path for f in facts if f.lang in ("c", "asm")], seen)

@@ -74,7 +74,48 @@ class Bar(Progress):
             self.bar = None
 
 
-def for_stream(stream: Any, quiet: bool = False) -> Progress:
+class Phases(Progress):
+    """`--verbose`: each phase's start on stderr, with the seconds since the run began and
+    this process's resident memory (peak so far), around another progress display."""
+
+    def __init__(self, inner: Progress, stream: Any) -> None:
+        import time
+
+        self.inner, self.stream, self.t0, self.clock = inner, stream, time.perf_counter(), time.perf_counter
+        self.total = 0
+
+    def _say(self, what: str) -> None:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(f"hvlint: [{self.clock() - self.t0:7.2f} s, peak {peak:5} MB] {what}", file=self.stream, flush=True)
+
+    def start(self, total: int) -> None:
+        self.total = total
+        self._say(f"parsing {total} files")
+        self.inner.start(total)
+
+    def grow(self, n: int) -> None:
+        self.inner.grow(n)
+
+    def advance(self, n: int) -> None:
+        self.inner.advance(n)
+
+    def phase(self, name: str) -> None:
+        self._say(name)
+        self.inner.phase(name)
+
+    def close(self) -> None:
+        self.inner.close()
+        self._say("done")
+
+
+def for_stream(stream: Any, quiet: bool = False, verbose: bool = False) -> Progress:
+    bar = _bar(stream, quiet)
+    return Phases(bar, stream) if verbose else bar
+
+
+def _bar(stream: Any, quiet: bool = False) -> Progress:
     """A bar when `stream` is a terminal (and TERM is not "dumb"), else nothing."""
     isatty = getattr(stream, "isatty", None)
     if quiet or not (isatty and isatty()) or os.environ.get("TERM") == "dumb":
