@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 
 # Three fast passes instead of one slow alternation: Python's regex engine scans for a
 # leading literal or character class in C, but not for an alternation of groups.
+# (Unrolled: `/\*.*?(?:\*/|\Z)` and `"(?:[^"\\\n]|\\.|\\\n)*"?` match the same, a character at a time.)
 _COMMENT_OR_STRING = re.compile(
-    r"""/\*.*?(?:\*/|\Z)|//[^\n]*|"(?:[^"\\\n]|\\.|\\\n)*"?|'(?:[^'\\\n]|\\.){1,8}'""", re.S
+    r"""/\*[^*]*(?:\*+[^*/][^*]*)*(?:\*+/|\**\Z)|//[^\n]*|"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|'(?:[^'\\\n]|\\.){1,8}'""",
+    re.S,
 )
 _DIRECTIVE_START = re.compile(r"\n[ \t]*#")
 _FIRST_DIRECTIVE = re.compile(r"[ \t]*#")
