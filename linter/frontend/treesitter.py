@@ -9,10 +9,12 @@ scanned lexically for the identifiers they call and name.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
+from itertools import accumulate, compress
+from operator import attrgetter, itemgetter, methodcaller
 
 import tree_sitter
 import tree_sitter_c
@@ -77,8 +79,15 @@ _REFS = re.compile(
     r"""|\d\w*"""
     r"""|(?P<name>[A-Za-z_]\w*)(?P<paren>\s*\()?"""
 )
-_NAME = _REFS.groupindex["name"]
+_NAME_OF = itemgetter(_REFS.groupindex["name"])
+_MNAME, _MCALL, _MVAL, _PVMEM, _SCKEY, _SUKEY, _SUFN = (
+    _REFS.groupindex[g] for g in ("mname", "mcall", "mval", "pvmem", "sckey", "sukey", "sufn")
+)
+_LASTGROUP = attrgetter("lastgroup")
+_START = methodcaller("start")
+_SPECIAL = frozenset({"mtail", "pvtail", "sutail"})
 _NEWLINE = re.compile("\n")
+_PLUS_ONE = (1).__add__
 _WS = r"(?:\s|\\\r?\n)*"
 # `name` or `name(args)` with balanced-enough args (the outer split already respects parens)
 _ATTR_ITEM = re.compile(_WS + r"(\w+)" + _WS + r"(\((.*)\))?" + _WS, re.S)
@@ -94,9 +103,8 @@ class _Lines:
     __slots__ = ("starts",)
 
     def __init__(self, text: str) -> None:
-        starts = [m.end() for m in _NEWLINE.finditer(text)]
-        starts.insert(0, 0)
-        self.starts = starts
+        # 0, then one past each newline: the running sum of the lines' lengths plus their newlines
+        self.starts = list(accumulate(map(_PLUS_ONE, map(len, text.split("\n")[:-1])), initial=0))
 
     def span(self, start: int, end: int) -> Span:
         return span_at(self.starts, start, end)
@@ -317,8 +325,9 @@ _STATEMENTS = frozenset(
 )
 
 
-def _local_names(body: tree_sitter.Node) -> frozenset[str]:
-    """The names a function body declares (at any block depth, `for (int i ...)` included)."""
+def _local_names(body: tree_sitter.Node, text: str) -> frozenset[str]:
+    """The names a function body declares (at any block depth, `for (int i ...)` included);
+    `text` is the one the tree was parsed from."""
     names: set[str] = set()
     stack = [body]
     while stack:
@@ -327,9 +336,9 @@ def _local_names(body: tree_sitter.Node) -> frozenset[str]:
             t = c.type
             if t == "declaration":
                 for d in c.children_by_field_name("declarator"):
-                    ident = _innermost_name(d)[0]
-                    if ident is not None and ident.text:
-                        names.add(ident.text.decode("latin-1"))
+                    ident = _declarator_path(d)[1]
+                    if ident is not None and ident.end_byte > ident.start_byte:
+                        names.add(text[ident.start_byte : ident.end_byte])
             elif t in _STATEMENTS:
                 stack.append(c)
             elif t == "for_statement" or t == "ERROR":
@@ -337,8 +346,8 @@ def _local_names(body: tree_sitter.Node) -> frozenset[str]:
     return frozenset(names)
 
 
-def _parameter_names(declarator: tree_sitter.Node) -> frozenset[str]:
-    """The parameter names of a function definition's declarator."""
+def _parameter_names(declarator: tree_sitter.Node, text: str) -> frozenset[str]:
+    """The parameter names of a function definition's declarator (`text`: the parsed one)."""
     cur: tree_sitter.Node | None = declarator
     while cur is not None and cur.type != "function_declarator":
         nxt = cur.child_by_field_name("declarator")
@@ -348,19 +357,14 @@ def _parameter_names(declarator: tree_sitter.Node) -> frozenset[str]:
     for p in params.named_children if params is not None else ():
         d = p.child_by_field_name("declarator")
         if p.type == "parameter_declaration" and d is not None:
-            ident = _innermost_name(d)[0]
-            if ident is not None and ident.type == "identifier" and ident.text:
-                names.add(ident.text.decode("latin-1"))
+            ident = _declarator_path(d)[1]
+            if ident is not None and ident.type == "identifier" and ident.end_byte > ident.start_byte:
+                names.add(text[ident.start_byte : ident.end_byte])
     return frozenset(names)
 
 
-def _innermost_name(node: tree_sitter.Node) -> tuple[tree_sitter.Node | None, str, bool | None]:
-    """Walk a declarator down to its identifier.
-
-    Returns (identifier node, kind, pointer-constness) where kind is "function" when the
-    first derivation from the name outward is a function declarator, and the constness is
-    that of the outermost pointer level (None when there is no pointer: the base type's
-    const decides)."""
+def _declarator_path(node: tree_sitter.Node) -> tuple[list[tree_sitter.Node], tree_sitter.Node | None]:
+    """The declarators from `node` down to its identifier, and the identifier (None if none)."""
     chain: list[tree_sitter.Node] = []
     cur: tree_sitter.Node | None = node
     while cur is not None and cur.type not in ("identifier", "field_identifier", "type_identifier"):
@@ -370,6 +374,17 @@ def _innermost_name(node: tree_sitter.Node) -> tuple[tree_sitter.Node | None, st
             # parenthesized_declarator has no field name
             nxt = next((c for c in cur.named_children if c.type != "type_qualifier"), None)
         cur = nxt
+    return chain, cur
+
+
+def _innermost_name(node: tree_sitter.Node) -> tuple[tree_sitter.Node | None, str, bool | None]:
+    """Walk a declarator down to its identifier.
+
+    Returns (identifier node, kind, pointer-constness) where kind is "function" when the
+    first derivation from the name outward is a function declarator, and the constness is
+    that of the outermost pointer level (None when there is no pointer: the base type's
+    const decides)."""
+    chain, cur = _declarator_path(node)
     kind = "object"
     ptr_const: bool | None = None
     for d in reversed(chain):
@@ -482,17 +497,15 @@ class _Extractor:
             if not self.want_refs:
                 pass
             elif body is not None:
-                calls, refs, assigns = self.scan_refs(body.start_byte, body.end_byte)
-                params = _parameter_names(d)
-                hidden = params | _local_names(body) if refs or calls else params
-                if hidden:  # a parameter or a local: `fn(arg)` is a call through a pointer, `obj` no global
-                    calls = tuple(c for c in calls if c.kind != "call" or c.name not in hidden)
-                    refs = tuple(r for r in refs if r.name not in hidden)
-                writes, stores = self.scan_writes(body, hidden)
+                # a parameter or a local: `fn(arg)` is a call through a pointer, `obj` no global
+                params = _parameter_names(d, self.ptext)
+                hidden = params | _local_names(body, self.ptext)
+                calls, refs, assigns, named = self.scan_refs(body.start_byte, body.end_byte, hidden)
+                writes, stores = self.scan_writes(body, hidden if named else params)
             elif has_init:
                 value = d.child_by_field_name("value")
                 if value is not None:
-                    calls, refs, assigns = self.scan_refs(value.start_byte, value.end_byte)
+                    calls, refs, assigns, _ = self.scan_refs(value.start_byte, value.end_byte)
             decl = Decl(
                 name=name,
                 kind=kind,
@@ -564,84 +577,95 @@ class _Extractor:
         return self._cond_segments
 
     def scan_refs(
-        self, start: int, end: int
-    ) -> tuple[tuple[FactRef, ...], tuple[FactRef, ...], tuple[tuple[str, str], ...]]:
-        """Calls, other references and member assignments in text[start:end]."""
+        self, start: int, end: int, hidden: frozenset[str] = frozenset()
+    ) -> tuple[tuple[FactRef, ...], tuple[FactRef, ...], tuple[tuple[str, str], ...], bool]:
+        """Calls, other references and member assignments in text[start:end]; calls (not
+        member calls) and references to a `hidden` name (a parameter or a local) are left out.
+        The flag tells whether there was any call or reference before they were."""
         text = self.ptext
-        # The first occurrence of each: calls by name ("call") or by "." + member ("member-call").
-        calls: dict[str, FactRef] = {}
-        refs: dict[str, FactRef] = {}
+        toks = list(_REFS.finditer(text, start, end))
+        if not toks:
+            return (), (), (), False
+        kinds: list[str | None] = list(map(_LASTGROUP, toks))
+        # Tokens starting inside an unevaluated operand count for nothing.
+        skip: list[tuple[int, int]] = []
+        for u in _scan(_UNEVALUATED, _UNEVALUATED_AT, text, start, end):
+            close = match_paren(text, u.end() - 1)
+            if close > 0:
+                skip.append((u.end(), close))
+        if skip:
+            token_starts = list(map(_START, toks))
+            for a, b in skip:
+                i, j = bisect_left(token_starts, a), bisect_left(token_starts, b)
+                kinds[i:j] = [None] * (j - i)
+        n = len(toks)
+        # The first token of each kind and name (a dict keeps the last value given it: walk back).
+        first = dict(zip(zip(reversed(kinds), reversed(list(map(_NAME_OF, toks)))), range(n - 1, -1, -1)))
+        # What the first occurrence of each reference and call is: token index, offset of
+        # its line, offset of its condition (-1: none), name, kind.
+        found_refs: dict[str, tuple[int, int, int, str, str]] = {}
+        found_calls: dict[str, tuple[int, int, int, str, str]] = {}  # by name, or "." + member
+        dropped = False
+        for (kind, name), i in first.items():
+            if kind == "name" or kind == "paren":
+                if name in _KEYWORDS:
+                    continue
+                if name in hidden:
+                    dropped = True
+                    continue
+                pos = toks[i].start()
+                if kind == "name":
+                    found_refs[name] = (i, pos, pos, name, "ref")
+                else:
+                    found_calls[name] = (i, pos, pos, name, "call")
         assigns: dict[tuple[str, str], None] = {}
+        for i in compress(range(n), map(_SPECIAL.__contains__, kinds)):
+            m = toks[i]
+            kind = kinds[i]
+            if kind == "mtail":
+                member = m[_MNAME]
+                if m[_MCALL] and "." + member not in found_calls:
+                    pos = m.start()
+                    found_calls["." + member] = (i, pos, pos, member, "member-call")
+                value = m[_MVAL]
+                if value and value not in _KEYWORDS:
+                    assigns[(member, value)] = None
+                    if value in hidden:
+                        dropped = True
+                    elif value not in found_refs or found_refs[value][0] > i:
+                        found_refs[value] = (i, m.start(_MVAL), -1, value, "ref")
+            elif kind == "pvtail":
+                member = "static_call:" + m[_SCKEY] if m[_SCKEY] else m[_PVMEM].rsplit(".", 1)[-1]
+                if "." + member not in found_calls:
+                    found_calls["." + member] = (i, m.start(), -1, member, "member-call")
+            else:  # sutail
+                key, fn = m[_SUKEY], m[_SUFN]
+                assigns[("static_call:" + key, fn)] = None
+                if fn in hidden:
+                    dropped = True
+                elif fn not in found_refs or found_refs[fn][0] > i:
+                    found_refs[fn] = (i, m.start(), -1, fn, "ref")
+        return (
+            self._refs(sorted(found_calls.values())),
+            self._refs(sorted(found_refs.values())),
+            tuple(assigns),
+            dropped or bool(found_refs or found_calls),
+        )
+
+    def _refs(self, found: list[tuple[int, int, int, str, str]]) -> tuple[FactRef, ...]:
+        """The Refs of scan_refs's first occurrences, with their lines and conditions."""
         starts = self.lines.starts
         c_starts, c_ends, c_conds = self.cond_segments()
-
-        def ref(name: str, pos: int, kind: str, cond_pos: int = -1) -> FactRef:
+        out: list[FactRef] = []
+        for _, pos, cond_pos, name, kind in found:
             line = bisect_right(starts, pos)
             if c_starts and cond_pos >= 0:
                 i = bisect_right(c_starts, cond_pos) - 1
                 if i >= 0 and cond_pos < c_ends[i]:
-                    return FactRef(name, line, kind, c_conds[i])
-            return FactRef(name, line, kind)
-
-        # Tokens starting inside an unevaluated operand are skipped: the operands' ranges,
-        # merged, sorted; the tokens come in order, so one pointer walks them.
-        skip: list[list[int]] = []
-        for u in _scan(_UNEVALUATED, _UNEVALUATED_AT, text, start, end):
-            close = match_paren(text, u.end() - 1)
-            if close > 0:
-                a = u.end()
-                if skip and a <= skip[-1][1]:
-                    skip[-1][1] = max(skip[-1][1], close)
-                else:
-                    skip.append([a, close])
-        si, lo, hi = 0, -1, -1
-        if skip:
-            lo, hi = skip[0]
-        name_group = _NAME
-        for m in _REFS.finditer(text, start, end):
-            kind = m.lastgroup
-            if kind is None:
-                continue  # a string or a number
-            if skip:
-                pos = m.start()
-                while pos >= hi:
-                    si += 1
-                    if si == len(skip):
-                        skip = []
-                        break
-                    lo, hi = skip[si]
-                if skip and pos >= lo:
+                    out.append(FactRef(name, line, kind, c_conds[i]))
                     continue
-            if kind == "name":
-                name = m[name_group]
-                if name not in refs and name not in _KEYWORDS:
-                    pos = m.start()
-                    refs[name] = ref(name, pos, "ref", pos)
-            elif kind == "paren":
-                name = m[name_group]
-                if name not in calls and name not in _KEYWORDS:
-                    pos = m.start()
-                    calls[name] = ref(name, pos, "call", pos)
-            elif kind == "mtail":
-                member = m.group("mname")
-                if m.group("mcall") and "." + member not in calls:
-                    pos = m.start()
-                    calls["." + member] = ref(member, pos, "member-call", pos)
-                value = m.group("mval")
-                if value and value not in _KEYWORDS:
-                    assigns[(member, value)] = None
-                    if value not in refs:
-                        refs[value] = ref(value, m.start("mval"), "ref")
-            elif kind == "pvtail":
-                member = "static_call:" + m.group("sckey") if m.group("sckey") else m.group("pvmem").rsplit(".", 1)[-1]
-                if "." + member not in calls:
-                    calls["." + member] = ref(member, m.start(), "member-call")
-            else:  # sutail
-                key, fn = m.group("sukey"), m.group("sufn")
-                assigns[("static_call:" + key, fn)] = None
-                if fn not in refs:
-                    refs[fn] = ref(fn, m.start(), "ref")
-        return tuple(calls.values()), tuple(refs.values()), tuple(assigns)
+            out.append(FactRef(name, line, kind))
+        return tuple(out)
 
     # -- annotations ----------------------------------------------------------------------
     def attach(self, annotations: list[Annotation], raws: list[RawAnnotation]) -> list[Annotation]:
