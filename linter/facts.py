@@ -196,3 +196,14 @@ class FileFacts:
 
     def annotations_of(self, decl: Decl) -> tuple[Annotation, ...]:
         return tuple(self.annotations[i] for i in decl.annotations)
+
+
+def _reduce(self: object) -> tuple[object, tuple[object, ...]]:
+    """Pickle a fact as its class and field values (the class is called with them when
+    it is read back): about twice as fast to read as dataclasses' own per-field state, and
+    the cache and the worker processes move hundreds of thousands of facts."""
+    return (self.__class__, tuple(getattr(self, name) for name in self.__slots__))  # type: ignore[attr-defined]
+
+
+for _cls in (Span, AttrItem, Annotation, Ref, Decl, Invocation, MacroDef, Diagnostic, ParseStats, FileFacts):
+    _cls.__reduce__ = _reduce  # type: ignore[assignment,method-assign]
