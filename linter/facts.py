@@ -206,4 +206,4 @@ def _reduce(self: object) -> tuple[object, tuple[object, ...]]:
 
 
 for _cls in (Span, AttrItem, Annotation, Ref, Decl, Invocation, MacroDef, Diagnostic, ParseStats, FileFacts):
-    _cls.__reduce__ = _reduce  # type: ignore[assignment,method-assign]
+    _cls.__reduce__ = _reduce  # type: ignore[method-assign]
