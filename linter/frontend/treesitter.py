@@ -69,17 +69,23 @@ _KEYWORDS = frozenset(
 # is a member (a call through it, or `.m = fn` / `->m = &fn`); PVOP_*CALL*(ops.member) and
 # static_call(key)(...) are calls through ops; static_call_update(key, fn) assigns one.
 # `m.lastgroup` tells the token: None (a string or a number), "name", "paren" (a call),
-# "mtail", "pvtail" or "sutail".
+# "mtail", "pvtail" or "sutail"; its text tells it too (a name, a name and `(`, ...).
+# The alternatives are, in this order: a string or character literal, `.m`/`->m`, PVOP or
+# static_call, static_call_update, a number, a name.  The pattern starts with the class of
+# their first characters, taken once and told apart by look-behind: the regex engine then
+# skips to the next such character in C instead of trying every alternative everywhere.
 _REFS = re.compile(
-    r""""(?:[^"\\\n]|\\.|\\\n)*"|'(?:[^'\\\n]|\\.){1,8}'"""
-    r"""|(?P<mtail>(?:\.|->)\s*(?P<mname>[A-Za-z_]\w*)\s*(?:(?P<mcall>\)?\s*\()"""
+    r"""[-"'.0-9A-Za-z_](?:"""
+    r"""(?<=")(?:[^"\\\n]|\\.|\\\n)*"|(?<=')(?:[^'\\\n]|\\.){1,8}'"""
+    r"""|(?P<mtail>(?:(?<=\.)|(?<=-)>)\s*(?P<mname>[A-Za-z_]\w*)\s*(?:(?P<mcall>\)?\s*\()"""
     r"""|=\s*&?\s*(?P<mval>[A-Za-z_]\w*)\s*(?=[;,}])(?!\s*\())?)"""
-    r"""|(?P<pvtail>(?:PVOP_\w*CALL\w*\s*\(\s*(?P<pvmem>[\w.]+))|(?:static_call\s*\(\s*(?P<sckey>\w+)\s*\)\s*\())"""
-    r"""|(?P<sutail>static_call_update\s*\(\s*(?P<sukey>\w+)\s*,\s*&?\s*(?P<sufn>\w+))"""
-    r"""|\d\w*"""
-    r"""|(?P<name>[A-Za-z_]\w*)(?P<paren>\s*\()?"""
+    r"""|(?P<pvtail>(?:(?<=P)VOP_\w*CALL\w*\s*\(\s*(?P<pvmem>[\w.]+))"""
+    r"""|(?:(?<=s)tatic_call\s*\(\s*(?P<sckey>\w+)\s*\)\s*\())"""
+    r"""|(?P<sutail>(?<=s)tatic_call_update\s*\(\s*(?P<sukey>\w+)\s*,\s*&?\s*(?P<sufn>\w+))"""
+    r"""|(?<=[0-9])\w*"""
+    r"""|(?<=[A-Za-z_])(?P<name>\w*)(?P<paren>\s*\()?)"""
 )
-_NAME_OF = itemgetter(_REFS.groupindex["name"])
+_TEXT_OF = itemgetter(0)
 _MNAME, _MCALL, _MVAL, _PVMEM, _SCKEY, _SUKEY, _SUFN = (
     _REFS.groupindex[g] for g in ("mname", "mcall", "mval", "pvmem", "sckey", "sukey", "sufn")
 )
@@ -587,6 +593,7 @@ class _Extractor:
         if not toks:
             return (), (), (), False
         kinds: list[str | None] = list(map(_LASTGROUP, toks))
+        texts: list[str | None] = list(map(_TEXT_OF, toks))
         # Tokens starting inside an unevaluated operand count for nothing.
         skip: list[tuple[int, int]] = []
         for u in _scan(_UNEVALUATED, _UNEVALUATED_AT, text, start, end):
@@ -597,27 +604,37 @@ class _Extractor:
             token_starts = list(map(_START, toks))
             for a, b in skip:
                 i, j = bisect_left(token_starts, a), bisect_left(token_starts, b)
-                kinds[i:j] = [None] * (j - i)
+                kinds[i:j] = texts[i:j] = [None] * (j - i)
         n = len(toks)
-        # The first token of each kind and name (a dict keeps the last value given it: walk back).
-        first = dict(zip(zip(reversed(kinds), reversed(list(map(_NAME_OF, toks)))), range(n - 1, -1, -1)))
+        # The first token of each text (a dict keeps the last value given it: walk back).
+        first = dict(zip(reversed(texts), range(n - 1, -1, -1)))
         # What the first occurrence of each reference and call is: token index, offset of
         # its line, offset of its condition (-1: none), name, kind.
         found_refs: dict[str, tuple[int, int, int, str, str]] = {}
         found_calls: dict[str, tuple[int, int, int, str, str]] = {}  # by name, or "." + member
         dropped = False
-        for (kind, name), i in first.items():
-            if kind == "name" or kind == "paren":
-                if name in _KEYWORDS:
+        for text_i, i in first.items():
+            kind = kinds[i]
+            if text_i is None:
+                continue
+            if kind == "name":
+                name = text_i
+            elif kind == "paren":  # `name (`: the first of its spellings
+                name = text_i[:-1].rstrip()
+                if name in found_calls and found_calls[name][0] < i:
                     continue
-                if name in hidden:
-                    dropped = True
-                    continue
-                pos = toks[i].start()
-                if kind == "name":
-                    found_refs[name] = (i, pos, pos, name, "ref")
-                else:
-                    found_calls[name] = (i, pos, pos, name, "call")
+            else:
+                continue
+            if name in _KEYWORDS:
+                continue
+            if name in hidden:
+                dropped = True
+                continue
+            pos = toks[i].start()
+            if kind == "name":
+                found_refs[name] = (i, pos, pos, name, "ref")
+            else:
+                found_calls[name] = (i, pos, pos, name, "call")
         assigns: dict[tuple[str, str], None] = {}
         for i in compress(range(n), map(_SPECIAL.__contains__, kinds)):
             m = toks[i]
