@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import compress
 from operator import attrgetter, itemgetter, methodcaller
 
 import tree_sitter
@@ -93,7 +93,6 @@ _LASTGROUP = attrgetter("lastgroup")
 _START = methodcaller("start")
 _SPECIAL = frozenset({"mtail", "pvtail", "sutail"})
 _NEWLINE = re.compile("\n")
-_PLUS_ONE = (1).__add__
 _WS = r"(?:\s|\\\r?\n)*"
 # `name` or `name(args)` with balanced-enough args (the outer split already respects parens)
 _ATTR_ITEM = re.compile(_WS + r"(\w+)" + _WS + r"(\((.*)\))?" + _WS, re.S)
@@ -109,8 +108,9 @@ class _Lines:
     __slots__ = ("starts",)
 
     def __init__(self, text: str) -> None:
-        # 0, then one past each newline: the running sum of the lines' lengths plus their newlines
-        self.starts = list(accumulate(map(_PLUS_ONE, map(len, text.split("\n")[:-1])), initial=0))
+        starts = [m.end() for m in _NEWLINE.finditer(text)]
+        starts.insert(0, 0)
+        self.starts = starts
 
     def span(self, start: int, end: int) -> Span:
         return span_at(self.starts, start, end)
