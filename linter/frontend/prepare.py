@@ -808,7 +808,10 @@ def _asm_operand(text: str, start: int, end: int, blanker: _Blanker, replace: li
 
 
 # An upper-case macro anywhere on its line, or a lower-case one at column 0 (file scope).
-_LINE_MACRO_BODY = r"(?:([ \t]*)((?:static[ \t]+)?)((?:__[a-z]\w*[ \t]+)*)(_*[A-Z][A-Z0-9_]*)|([a-z_]\w*))[ \t]*\("
+# (The indentation is taken whole, `(?=([ \t]*))\1`: backing into it never finds a name.)
+_LINE_MACRO_BODY = (
+    r"(?:(?=([ \t]*))\1((?:static[ \t]+)?)((?:__[a-z]\w*[ \t]+)*)(_*[A-Z][A-Z0-9_]*)|([a-z_]\w*))[ \t]*\("
+)
 _LINE_MACRO = re.compile(r"\n" + _LINE_MACRO_BODY)
 _LINE_MACRO_AT_START = re.compile(_LINE_MACRO_BODY)
 _UPPER = re.compile(r"_*[A-Z][A-Z0-9_]*")
@@ -849,7 +852,7 @@ def _line_macros(
             continue
         q = _skip_ws(text, close)
         nxt = text[q] if q < n else ""
-        word = re.match(r"[A-Za-z_]\w*", text[q : q + 64])
+        word = _WORD_ONLY.match(text, q, q + 64)
         annotated = word is not None and (word.group() in vocab.blank or word.group() in vocab.calls)
         if nxt == ";" and not indent:
             args = tuple(" ".join(text[a:b].split()) for a, b in split_top_level(text, p + 1, close - 1))
