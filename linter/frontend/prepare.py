@@ -915,7 +915,12 @@ _WORDY_TYPE_ARG = re.compile(
     r"([(,])[ \t]*((?:unsigned|signed)[ \t]+(?:char|short|int|long(?:[ \t]+long)?)|long[ \t]+(?:long|int))"
     r"[ \t]*(\**)[ \t]*(?=[,)])"
 )
-_TYPE_ARG_HINT = re.compile(r"[(,][ \t]*(?:struct|union|enum|unsigned|signed|long)[ \t]")
+# Searched as two patterns (after `(`, after `,`): one that starts with a single character is
+# found by a tight scan, one that starts with a class of two is not.  (Their matches cannot overlap.)
+_TYPE_ARG_HINTS = (
+    re.compile(r"\([ \t]*(?:struct|union|enum|unsigned|signed|long)[ \t]"),
+    re.compile(r",[ \t]*(?:struct|union|enum|unsigned|signed|long)[ \t]"),
+)
 _EMPTY_LAST_ARG = re.compile(r",[ \t]*\)")
 
 
@@ -938,8 +943,8 @@ def _odd_arguments(text: str, skip: _Skip, blanker: _Blanker, replace: list[tupl
             continue
         replace.append((start, "(int)" + " " * (p - start - 5) + "{"))
         replace.append((close - 1, "}"))
-    for pre in _TYPE_ARG_HINT.finditer(text):
-        tm = _TYPE_ARG.match(text, pre.start())
+    for hint in sorted(m.start() for pattern in _TYPE_ARG_HINTS for m in pattern.finditer(text)):
+        tm = _TYPE_ARG.match(text, hint)
         if tm is not None:
             if skip(tm.start()) or (tm.group(1) == "(" and not _after_identifier(text, tm.start())):
                 continue
@@ -947,7 +952,7 @@ def _odd_arguments(text: str, skip: _Skip, blanker: _Blanker, replace: list[tupl
             if tm.group(5):
                 blanker.blank(tm.start(5), tm.end(5))
             continue
-        wm = _WORDY_TYPE_ARG.match(text, pre.start())
+        wm = _WORDY_TYPE_ARG.match(text, hint)
         if wm is None or skip(wm.start()) or (wm.group(1) == "(" and not _after_identifier(text, wm.start())):
             continue
         replace.append((wm.start(2), re.sub(r"[ \t]+", "_", wm.group(2))))
