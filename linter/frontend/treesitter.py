@@ -223,8 +223,16 @@ def _errors_near(root: tree_sitter.Node, conditionals: list[int], text: str, rea
     """Whether an ERROR/MISSING node lies within `reach` lines of a conditional directive."""
     if not conditionals:
         return False
-    lines = sorted({text.count("\n", 0, off) for off in conditionals}) if len(conditionals) < 200 else None
-    if lines is None:
+    if len(conditionals) < 200:
+        # the newlines before each offset, counted on from the previous one
+        counts: set[int] = set()
+        row = prev = 0
+        for off in sorted(conditionals):
+            row += text.count("\n", prev, off)
+            prev = off
+            counts.add(row)
+        lines = sorted(counts)
+    else:
         newlines = [m.start() for m in _NEWLINE.finditer(text)]
         lines = sorted({bisect_right(newlines, off) for off in conditionals})
     stack = [root]
