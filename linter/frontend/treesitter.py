@@ -288,49 +288,63 @@ _WRITE = re.compile(
 _ZERO_INIT = re.compile(r"\s*(?:0+[uUlL]*|NULL|false|'\\0'|\{\s*(?:(?:0+|NULL)\s*)?(?:,\s*)?\})\s*")
 _LAST_MEMBER = re.compile(r"(?:\.|->)\s*([A-Za-z_]\w*)\s*$")
 # What the compiler never evaluates: no reference is emitted for names inside these.
-_UNEVALUATED = re.compile(
-    r"\b(?:sizeof|typeof|__typeof__|__typeof|ARRAY_SIZE|BUILD_BUG_ON|BUILD_BUG_ON_MSG|BUILD_BUG_ON_ZERO|"
-    r"static_assert|_Static_assert|__same_type|sizeof_field|__must_be_array|offsetof|alignof|__alignof__)\s*\("
-)
-# (Searched with `_scan` from where they may start: `\b` or an alternation in front keeps the
-# engine from skipping ahead fast.)
-_UNEVALUATED_AT = re.compile(
-    r"sizeof|typeof|__typeof__|__typeof|ARRAY_SIZE|BUILD_BUG_ON|static_assert|_Static_assert|__same_type|"
-    r"__must_be_array|offsetof|alignof|__alignof__"
-)
+_UNEVALUATED_NAMES = (
+    "sizeof typeof __typeof__ __typeof ARRAY_SIZE BUILD_BUG_ON BUILD_BUG_ON_MSG BUILD_BUG_ON_ZERO static_assert "
+    "_Static_assert __same_type sizeof_field __must_be_array offsetof alignof __alignof__"
+).split()
+_UNEVALUATED = re.compile(r"\b(?:" + "|".join(_UNEVALUATED_NAMES) + r")\s*\(")
 _PRE_WRITE = re.compile(
     r"(?:\+\+|--)\s*([A-Za-z_]\w*)"
     # early boot code writes through RIP-relative accessors: `RIP_REL_REF(sme_me_mask) = ...`
     r"|\b(?:RIP_REL_REF|rip_rel_ptr)\s*\(\s*&?\s*([A-Za-z_]\w*)\s*\)\s*(?:=(?!=)|[-+*/%&|^]=|<<=|>>=)"
 )
-_PRE_WRITE_AT = re.compile(r"\+\+|--|RIP_REL_REF|rip_rel_ptr")
 # the destination of the copy/fill builtins: `memcpy(&boot_params, ...)`, `memset(obj, 0, ...)`
+_COPY_FUNCTIONS = (
+    "memcpy memset memmove strcpy strncpy strscpy strlcpy sprintf snprintf scnprintf __memcpy __memset "
+    "__builtin_memset __builtin_memcpy copy_from_user"
+).split()
 _ARG_WRITE = re.compile(
-    r"\b(?P<fn>memcpy|memset|memmove|strcpy|strncpy|strscpy|strlcpy|sprintf|snprintf|scnprintf|"
-    r"__memcpy|__memset|__builtin_memset|__builtin_memcpy|copy_from_user)\s*\(\s*(?:\(\s*[\w\s*]+\))?\s*&?\s*"
+    r"\b(?P<fn>" + "|".join(_COPY_FUNCTIONS) + r")\s*\(\s*(?:\(\s*[\w\s*]+\))?\s*&?\s*"
     r"([A-Za-z_]\w*)\s*(?:,\s*(?P<zero>0\s*,)?|\))"
 )
-_ARG_WRITE_AT = re.compile(
-    r"memcpy|memset|memmove|strcpy|strncpy|strscpy|strlcpy|sprintf|snprintf|scnprintf|__memcpy|__memset|"
-    r"__builtin_memset|__builtin_memcpy|copy_from_user"
-)
 
 
-def _scan(pattern: re.Pattern[str], at: re.Pattern[str], text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """`pattern.finditer(text, start, end)`, for a pattern every match of which starts with a
-    match of `at`: only where `at` matches is the pattern tried.  (No match may be empty.)"""
-    search, match = at.search, pattern.match
-    pos = start
-    while True:
-        a = search(text, pos, end)
-        if a is None:
-            return
-        m = match(text, a.start(), end)
-        if m is None:
+def _led_by_one_character(words: list[str]) -> tuple[re.Pattern[str], ...]:
+    """The words as patterns that each start with one character (one per first character):
+    the regex engine finds one of those with a tight scan, while a pattern that starts with
+    an alternation or `\b` is tried at every offset of the text."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(re.escape(w))
+    return tuple(re.compile("|".join(g)) for g in groups.values())
+
+
+# Where a match of each may start (every match begins with one of these words).
+_UNEVALUATED_AT = _led_by_one_character(_UNEVALUATED_NAMES)
+_PRE_WRITE_AT = _led_by_one_character(["++", "--", "RIP_REL_REF", "rip_rel_ptr"])
+_ARG_WRITE_AT = _led_by_one_character(_COPY_FUNCTIONS)
+
+
+def _scan(
+    pattern: re.Pattern[str], at: tuple[re.Pattern[str], ...], text: str, start: int, end: int
+) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text, start, end)`, for a pattern every match of which begins with a
+    match of one of `at`: the pattern is tried only there.  (No match may be empty.)"""
+    starts: list[int] = []
+    for first in at:
+        search = first.search
+        pos = start
+        while (a := search(text, pos, end)) is not None:
+            starts.append(a.start())
             pos = a.start() + 1
-        else:
-            yield m
-            pos = m.end()
+    starts.sort()
+    cur = start
+    for p in starts:
+        if p >= cur:
+            m = pattern.match(text, p, end)
+            if m is not None:
+                yield m
+                cur = m.end()
 
 
 _STATEMENTS = frozenset(
