@@ -274,11 +274,13 @@ def _count_errors(root: tree_sitter.Node) -> ParseStats:
 # value is a bare (address-of) identifier: `obj.m = &name;`
 # Written so that the engine scans fast: it starts with a character class (the engine skips
 # to the next letter in C; a leading look-behind would try the whole pattern everywhere), the
-# name is taken whole (`(?=(\w*))\2`, an atomic `\w*`: a shorter name is never a write),
-# and a name followed by no operator, member or index is left at once.  The same matches as
-# `(?<![\w.>$])([A-Za-z_]\w*)(?P<path>...)...`.
+# name and the member/index path are taken whole (`(?=(X))\N`, atomic: a shorter name or
+# path is followed by a letter, `.`, `->` or `[`, never by an operator), and a name followed
+# by no operator, member or index is left at once.  The same matches as
+# `(?<![\w.>$])([A-Za-z_]\w*)(?P<path>(?:\s*(?:\.|->)\s*[A-Za-z_]\w*|\s*\[[^\]\[;]*\])*)\s*(?P<op>...`.
 _WRITE = re.compile(
-    r"([A-Za-z_](?<![\w.>$][A-Za-z_])(?=(\w*))\2)(?=\s*[-.\[=+*/%&|^<>])(?P<path>(?:\s*(?:\.|->)\s*[A-Za-z_]\w*|\s*\[[^\]\[;]*\])*)\s*"
+    r"([A-Za-z_](?<![\w.>$][A-Za-z_])(?=(\w*))\2)(?=\s*[-.\[=+*/%&|^<>])"
+    r"(?P<path>(?=((?:\s*(?:\.|->)\s*[A-Za-z_]\w*|\s*\[[^\]\[;]*\])*))\4)\s*"
     r"(?P<op>=(?!=)|[-+*/%&|^]=|<<=|>>=|\+\+|--)"
     r"(?:\s*(?:\(\s*[A-Za-z_][\w\s*]*\))?\s*(?P<amp>&?)\s*(?P<value>[A-Za-z_]\w*)\s*;)?"
 )
