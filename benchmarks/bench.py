@@ -526,7 +526,7 @@ def render_targets(rep: dict[str, Any]) -> str:
         else "| per file ≥ 100× faster than checkpatch | n/a | – |"
     )
     peak = max((r["maxrss_mb"] for r in [h, *(v for v in k.values() if isinstance(v, dict))] if r), default=None)
-    row("peak memory ≤ 1.5 GiB (1,536 MB)", peak, 1536, " MB")
+    row("peak memory ≤ 1.5 GiB (1,536 MB), default scope (--scope all is not run here)", peak, 1536, " MB")
     return "\n".join(rows)
 
 
