@@ -312,9 +312,10 @@ _ARG_WRITE = re.compile(
 
 
 def _led_by_one_character(words: list[str]) -> tuple[re.Pattern[str], ...]:
-    """The words as patterns that each start with one character (one per first character):
-    the regex engine finds one of those with a tight scan, while a pattern that starts with
-    an alternation or `\b` is tried at every offset of the text."""
+    """The words as patterns, one per first character: the regex engine looks for a single
+    leading character with a tight loop, while for a pattern led by a class of characters
+    (an alternation of words) it tests each character against the class, and for one led by
+    a word boundary it tries the pattern at every offset."""
     groups: dict[str, list[str]] = {}
     for w in words:
         groups.setdefault(w[0], []).append(re.escape(w))
