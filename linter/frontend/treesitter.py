@@ -65,6 +65,42 @@ _KEYWORDS = frozenset(
     "double _Bool bool restrict __restrict __restrict__ typedef __extension__ __builtin_offsetof "
     "offsetof OFFSETOF __label__ true false NULL".split()
 )
+# The texts scanned are Latin-1 decoded (one character a byte, none above U+00FF).  Over those
+# 256 characters `\w` and `\s` are these classes; spelled out they match the same, and the
+# regex engine tests them against a bitmap instead of looking each character up as Unicode.
+_LATIN1_CLASSES = {
+    "w": r"0-9A-Za-z_\xaa\xb2\xb3\xb5\xb9\xba\xbc-\xbe\xc0-\xd6\xd8-\xf6\xf8-\xff",
+    "s": r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0",
+}
+
+
+def _latin1(pattern: str) -> str:
+    r"""`pattern` with `\w` and `\s` spelled out as classes of Latin-1 characters."""
+    out: list[str] = []
+    in_class = False
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            spelled = _LATIN1_CLASSES.get(pattern[i + 1])
+            out.append(pattern[i : i + 2] if spelled is None else spelled if in_class else f"[{spelled}]")
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+            lead = 2 if pattern.startswith("[^", i) else 1
+            if pattern.startswith("]", i + lead):  # a `]` first in a class is a member
+                lead += 1
+            out.append(pattern[i : i + lead])
+            i += lead
+            continue
+        if c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 # What a body or an initializer names.  Strings and numbers are stepped over; `.m`/`->m`
 # is a member (a call through it, or `.m = fn` / `->m = &fn`); PVOP_*CALL*(ops.member) and
 # static_call(key)(...) are calls through ops; static_call_update(key, fn) assigns one.
@@ -75,15 +111,17 @@ _KEYWORDS = frozenset(
 # their first characters, taken once and told apart by look-behind: the regex engine then
 # skips to the next such character in C instead of trying every alternative everywhere.
 _REFS = re.compile(
-    r"""[-"'.0-9A-Za-z_](?:"""
-    r"""(?<=")(?:[^"\\\n]|\\.|\\\n)*"|(?<=')(?:[^'\\\n]|\\.){1,8}'"""
-    r"""|(?P<mtail>(?:(?<=\.)|(?<=-)>)\s*(?P<mname>[A-Za-z_]\w*)\s*(?:(?P<mcall>\)?\s*\()"""
-    r"""|=\s*&?\s*(?P<mval>[A-Za-z_]\w*)\s*(?=[;,}])(?!\s*\())?)"""
-    r"""|(?P<pvtail>(?:(?<=P)VOP_\w*CALL\w*\s*\(\s*(?P<pvmem>[\w.]+))"""
-    r"""|(?:(?<=s)tatic_call\s*\(\s*(?P<sckey>\w+)\s*\)\s*\())"""
-    r"""|(?P<sutail>(?<=s)tatic_call_update\s*\(\s*(?P<sukey>\w+)\s*,\s*&?\s*(?P<sufn>\w+))"""
-    r"""|(?<=[0-9])\w*"""
-    r"""|(?<=[A-Za-z_])(?P<name>\w*)(?P<paren>\s*\()?)"""
+    _latin1(
+        r"""[-"'.0-9A-Za-z_](?:"""
+        r"""(?<=")(?:[^"\\\n]|\\.|\\\n)*"|(?<=')(?:[^'\\\n]|\\.){1,8}'"""
+        r"""|(?P<mtail>(?:(?<=\.)|(?<=-)>)\s*(?P<mname>[A-Za-z_]\w*)\s*(?:(?P<mcall>\)?\s*\()"""
+        r"""|=\s*&?\s*(?P<mval>[A-Za-z_]\w*)\s*(?=[;,}])(?!\s*\())?)"""
+        r"""|(?P<pvtail>(?:(?<=P)VOP_\w*CALL\w*\s*\(\s*(?P<pvmem>[\w.]+))"""
+        r"""|(?:(?<=s)tatic_call\s*\(\s*(?P<sckey>\w+)\s*\)\s*\())"""
+        r"""|(?P<sutail>(?<=s)tatic_call_update\s*\(\s*(?P<sukey>\w+)\s*,\s*&?\s*(?P<sufn>\w+))"""
+        r"""|(?<=[0-9])\w*"""
+        r"""|(?<=[A-Za-z_])(?P<name>\w*)(?P<paren>\s*\()?)"""
+    )
 )
 _TEXT_OF = itemgetter(0)
 _MNAME, _MCALL, _MVAL, _PVMEM, _SCKEY, _SUKEY, _SUFN = (
@@ -279,10 +317,12 @@ def _count_errors(root: tree_sitter.Node) -> ParseStats:
 # by no operator, member or index is left at once.  The same matches as
 # `(?<![\w.>$])([A-Za-z_]\w*)(?P<path>(?:\s*(?:\.|->)\s*[A-Za-z_]\w*|\s*\[[^\]\[;]*\])*)\s*(?P<op>...`.
 _WRITE = re.compile(
-    r"([A-Za-z_](?<![\w.>$][A-Za-z_])(?=(\w*))\2)(?=\s*[-.\[=+*/%&|^<>])"
-    r"(?P<path>(?=((?:\s*(?:\.|->)\s*[A-Za-z_]\w*|\s*\[[^\]\[;]*\])*))\4)\s*"
-    r"(?P<op>=(?!=)|[-+*/%&|^]=|<<=|>>=|\+\+|--)"
-    r"(?:\s*(?:\(\s*[A-Za-z_][\w\s*]*\))?\s*(?P<amp>&?)\s*(?P<value>[A-Za-z_]\w*)\s*;)?"
+    _latin1(
+        r"([A-Za-z_](?<![\w.>$][A-Za-z_])(?=(\w*))\2)(?=\s*[-.\[=+*/%&|^<>])"
+        r"(?P<path>(?=((?:\s*(?:\.|->)\s*[A-Za-z_]\w*|\s*\[[^\]\[;]*\])*))\4)\s*"
+        r"(?P<op>=(?!=)|[-+*/%&|^]=|<<=|>>=|\+\+|--)"
+        r"(?:\s*(?:\(\s*[A-Za-z_][\w\s*]*\))?\s*(?P<amp>&?)\s*(?P<value>[A-Za-z_]\w*)\s*;)?"
+    )
 )
 # What GCC puts in .bss all the same (-fzero-initialized-in-bss, the default).
 # (No two white-space runs side by side: `\{\s*(?:0+|NULL)?\s*,?\s*\}` backtracks cubically
