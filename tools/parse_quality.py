@@ -137,10 +137,9 @@ def prepared_parse(text: str, vocab: Any, pattern: Any) -> tuple[str, tree_sitte
         return prepared.text, tree
     conditionals = getattr(prepared, "conditionals", None)
     if tree.root_node.has_error and conditionals and errors_near(tree.root_node, conditionals, text):
-        try:
-            alt = prepare(text, vocab, pattern, first_branch=True)
-        except TypeError:
-            return prepared.text, tree
+        from hvlint.frontend.prepare import one_branch
+
+        alt = one_branch(prepared)
         alt_tree = parser().parse(alt.text.encode("latin-1"))
         if error_weight(alt_tree.root_node) < error_weight(tree.root_node):
             return alt.text, alt_tree
