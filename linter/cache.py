@@ -31,6 +31,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -269,6 +270,19 @@ _CURRENT: list[Cache | None] = [None]
 
 def current() -> Cache | None:
     return _CURRENT[0]
+
+
+@contextmanager
+def opened(disabled: bool, directory: str | None) -> Iterator[Cache]:
+    """The cache of a command (`--no-cache`, `--cache-dir`), the current one while it runs,
+    closed (pending values written) at the end."""
+    store = Cache(None if disabled else (directory or default_dir()))
+    use(store)
+    try:
+        yield store
+    finally:
+        store.close()
+        use(None)
 
 
 def use(c: Cache | None) -> None:

@@ -224,13 +224,8 @@ def _cmd_graph(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
     from hvlint import cache, callgraph
 
     t0 = time.perf_counter()
-    store = cache.Cache(None if ns.no_cache else (ns.cache_dir or cache.default_dir()))
-    cache.use(store)
-    try:
+    with cache.opened(ns.no_cache, ns.cache_dir):
         res, g, stats = _graph(ns)
-    finally:
-        store.close()
-        cache.use(None)
     seconds = time.perf_counter() - t0
     if ns.command == "path":
         sources, targets = callgraph.find(g, ns.source), callgraph.find(g, ns.target)
@@ -383,13 +378,8 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
     )
     from hvlint import cache
 
-    store = cache.Cache(None if ns.no_cache else (ns.cache_dir or cache.default_dir()))
-    cache.use(store)
-    try:
+    with cache.opened(ns.no_cache, ns.cache_dir):
         return _check(ns, cfg, opts, out, err)
-    finally:
-        store.close()
-        cache.use(None)
 
 
 def _check(ns: argparse.Namespace, cfg: Config, opts: Options, out: list[str], err: list[str]) -> int:

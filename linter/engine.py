@@ -11,7 +11,7 @@ import re
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -74,11 +74,16 @@ class RunResult:
         return sum(1 for f in self.facts if f.diagnostics)
 
 
+def _whole(opts: Options, root: str, in_tree: bool) -> bool:
+    """The tree root itself was named: lint its scope (not the files of a folder)."""
+    return in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
+
+
 def resolve_inputs(opts: Options) -> tuple[str, bool, list[str]]:
     """(root, whether it is a kernel tree, root-relative files to lint)."""
     root, in_tree = find_tree(opts)
     if in_tree:
-        if len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root:
+        if _whole(opts, root, in_tree):
             headers = table_for(root, opts.arch).section_headers if opts.scope == "default" else ()
             return root, True, discover.scope_files(root, opts.scope, headers)
         return root, True, discover.explicit_files(root, list(opts.paths))
@@ -238,8 +243,7 @@ class _Inputs:
 
 
 def _inputs(opts: Options, root: str, in_tree: bool) -> _Inputs:
-
-    whole = in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
+    whole = _whole(opts, root, in_tree)
     table = table_for(root if in_tree else None, opts.arch)
     files = discover.scope_files(root, opts.scope) if whole else resolve_inputs(opts)[2]
     if whole and opts.scope == "default":
@@ -330,7 +334,7 @@ def _parse_all(
     this process derives the tree's section table (which adds the section headers).  With
     `inputs` (the file list and the table known already), workers parse with the final
     vocabulary at once."""
-    whole = in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
+    whole = _whole(opts, root, in_tree)
     jobs = max(1, opts.jobs)
     if inputs is not None:
         files = list(inputs.files)
@@ -360,16 +364,20 @@ def _parse_all(
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(root, early_vocab, refs, view)
     ) as pool:
+
+        def done(fut: Future[list[bytes]]) -> None:
+            progress.advance(len(fut.result()) if not fut.exception() else 0)
+
         futures = [pool.submit(_extract_chunk, c) for c in _chunks([f for f in files if f not in reuse], jobs)]
         for fut in futures:
-            fut.add_done_callback(lambda f: progress.advance(len(f.result()) if not f.exception() else 0))
+            fut.add_done_callback(done)
         table = inputs.table if inputs is not None else table_for(root if in_tree else None, opts.arch)
         if whole and opts.scope == "default" and inputs is None:
             more = sorted(set(discover.existing(root, table.section_headers)) - set(files))
             extra = [pool.submit(_extract_chunk, c) for c in _chunks([f for f in more if f not in reuse], jobs)]
             progress.grow(sum(1 for f in more if f not in reuse))
             for fut in extra:
-                fut.add_done_callback(lambda f: progress.advance(len(f.result()) if not f.exception() else 0))
+                fut.add_done_callback(done)
             futures += extra
             files = files + more
         if refs and in_tree:  # the call graph will follow the tree's header macros: read them meanwhile
@@ -466,7 +474,7 @@ def _run_key(opts: Options, root: str, rules: list[Rule], inputs: _Inputs) -> by
     """What a run's findings depend on: hvlint, the options, the linted files' text, the
     tables (vocabulary) and the headers the call graph reads."""
     from hvlint.cache import digest, salt
-    from hvlint.tables import header_state
+    from hvlint.tables import header_dirs, header_state
 
     opt = repr(
         (
@@ -482,11 +490,7 @@ def _run_key(opts: Options, root: str, rules: list[Rule], inputs: _Inputs) -> by
         )
     )
     files = "\n".join(f"{rel}\0{inputs.content.get(rel, b'').hex()}" for rel in inputs.files)
-    headers = (
-        header_state(root, ("include", f"arch/{opts.arch}/include"))
-        if any(r.needs == "project" for r in rules)
-        else b""
-    )
+    headers = header_state(root, header_dirs(opts.arch)) if any(r.needs == "project" for r in rules) else b""
     return digest(salt(), os.path.realpath(root), opt, files, inputs.vocab_sig, headers)
 
 
@@ -501,7 +505,7 @@ def run(opts: Options) -> RunResult:
 
     c = cache.current()
     inputs = key = None
-    whole = in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
+    whole = _whole(opts, root, in_tree)
     if c is not None and c.enabled and opts.reuse is None and (whole or not project_rules or not in_tree):
         # The whole result of a run over the same text: nothing to parse or build.  (Files
         # named inside a tree take the rest of the scope as context: not keyed here.)
@@ -555,7 +559,7 @@ def _run_project_rules(
     findings in the named files are kept."""
     named = set(files)
     context = facts
-    whole = in_tree and len(opts.paths) == 1 and os.path.abspath(opts.paths[0]) == root
+    whole = _whole(opts, root, in_tree)
     if in_tree and not whole:
         wider = replace(opts, paths=[root])
         _, more, _ = _extract_all(wider, root, in_tree, refs=True)

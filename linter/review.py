@@ -24,6 +24,7 @@ from hvlint import discover
 from hvlint.baseline import fingerprints
 from hvlint.engine import Options, RunResult, find_tree, run
 from hvlint.errors import HvlintError
+from hvlint.facts import FileFacts
 from hvlint.findings import Finding
 from hvlint.patch import Applied, FileChange, Message, Origin
 from hvlint.registry import select_rules
@@ -69,34 +70,32 @@ def review(opts: Options, applied: Applied, *, after_on_disk: bool = False) -> R
     before_view = applied.base() if after_on_disk else {}
     after_view = {} if after_on_disk else applied.view()
 
-    def lint(view: dict[str, bytes | None], reuse: dict[str, object] | None) -> RunResult:
+    def show(view: dict[str, bytes | None]) -> None:
+        """Lint this side of the change from now on (the tables derived from the other
+        side's headers forgotten when the change touches them)."""
         discover.set_view(root, view)
         if reset:
             _clear_caches()
+
+    def lint(view: dict[str, bytes | None], reuse: dict[str, FileFacts] | None) -> RunResult:
+        show(view)
         present = tuple(p for p in touched if discover.is_file(root, p))
         if not present and not project:
             return RunResult(root, True, [], [], [])
         if project:
-            o = replace(opts, extra_files=present, file_rules_on=frozenset(present), reuse=reuse)  # type: ignore[arg-type]
+            o = replace(opts, extra_files=present, file_rules_on=frozenset(present), reuse=reuse)
         else:  # file rules only: the touched files are all there is to lint
-            o = replace(opts, paths=[os.path.join(root, p) for p in present] or [root], root=root)
-            o = replace(o, file_rules_on=frozenset(present))
+            o = replace(
+                opts, paths=[os.path.join(root, p) for p in present], root=root, file_rules_on=frozenset(present)
+            )
         return run(o)
-
-    def keep_view_for_reports(view: dict[str, bytes | None]) -> None:
-        discover.set_view(root, view)
-        if reset:
-            _clear_caches()
 
     try:
         before = lint(before_view, None)
         before_prints = set(fingerprints(root, before.findings))
         table_before = before.table
-        reuse = None
-        if project:
-            unchanged = {f.path: f for f in before.facts if f.path not in applied.changes}
-            reuse = unchanged
-        after = lint(after_view, reuse)  # type: ignore[arg-type]
+        reuse = {f.path: f for f in before.facts if f.path not in applied.changes} if project else None
+        after = lint(after_view, reuse)
         if reset and project and table_before is not None and after.table is not None:
             from hvlint.tables import vocabulary_for
 
@@ -105,7 +104,7 @@ def review(opts: Options, applied: Applied, *, after_on_disk: bool = False) -> R
     except BaseException:
         discover.set_view(root, {})
         raise
-    keep_view_for_reports(after_view)
+    show(after_view)  # the reports read the changed text
     on_lines, elsewhere = [], []
     for f, fp in zip(after.findings, fingerprints(root, after.findings)):
         change = applied.changes.get(f.path)

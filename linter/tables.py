@@ -540,8 +540,7 @@ def table_for(root: str | None, arch: str = "x86") -> SectionTable:
         else:
             # keyed by the state of all of include/ and arch/<arch>/include/ (a superset of
             # what it reads): one walk a run serves this, the header macros and the run key
-            dirs = ("include", f"arch/{arch}/include")
-            base = _cached("section_table", root, arch, dirs, lambda: derive_table(root, arch))
+            base = _cached("section_table", root, arch, header_dirs(arch), lambda: derive_table(root, arch))
         _TABLES[key] = _with_extras(base)
     return _TABLES[key]
 
@@ -790,6 +789,12 @@ class HeaderDefine(NamedTuple):
     cond: str  # the conjunction of the `#if`s it stands under ("" for none)
 
 
+def header_dirs(arch: str) -> tuple[str, str]:
+    """The header folders the header macros are read from, and whose state keys what the
+    cache keeps of them (the section table reads a part of them)."""
+    return ("include", f"arch/{arch}/include")
+
+
 _STATES: dict[tuple[str, tuple[str, ...]], bytes] = {}
 
 
@@ -855,7 +860,7 @@ def _header_macros(root: str, arch: str) -> tuple[dict[str, tuple[HeaderDefine, 
     declared as functions; cached on disk by the headers' state, as plain tuples grouped
     already (270,000 definitions: loading them is the cost that matters on a warm run)."""
     groups, externs = _cached(
-        "header_macros", root, arch, ("include", f"arch/{arch}/include"), lambda: _grouped(_header_defines(root, arch))
+        "header_macros", root, arch, header_dirs(arch), lambda: _grouped(_header_defines(root, arch))
     )
     new = tuple.__new__
     return {n: tuple([new(HeaderDefine, r) for r in rows]) for n, rows in groups.items()}, externs
@@ -887,7 +892,7 @@ def _header_defines(root: str, arch: str = "x86") -> tuple[tuple[HeaderDefine, .
     externs: set[str] = set()
     empty = Vocabulary()
     sites: dict[str, list[str]] = {}  # included header -> conditions of the #include lines
-    for rel in ("include", f"arch/{arch}/include"):
+    for rel in header_dirs(arch):
         for path, data in _read_headers(root, rel):
             externs.update(m.decode("latin-1") for m in _EXTERN_FUNCTION.findall(data))
             if len(_IF_LINE.findall(data, 0, len(data))) > 1 or b"__KERNEL__" in data:  # more than a guard
