@@ -105,10 +105,11 @@ def build(
             if reg is not None and reg.role == "static_call" and reg.key is not None and len(inv.args) > reg.arg:
                 key = "static_call:" + inv.args[reg.key].strip()
                 members.setdefault(key, set()).update(project.resolve(_ident(inv.args[reg.arg]), f.path))
+    expand = _Expansions(macros, project, dual)
     for sid, defs in project.defs.items():
         for f, d in defs:
-            _edges_of(g, project, sid, f, d, members, stats, macros, dual, values)
-    _function_macros(g, project, macros)
+            _edges_of(g, project, sid, f, d, members, stats, macros, dual, values, expand)
+    _function_macros(g, project, macros, expand)
     _registrations(g, project, stats)
     _runtime_roots(g, project)
     for e in entries():
@@ -159,7 +160,9 @@ def _edges_of(
     macros: Mapping[str, tuple[str, ...]],
     dual: dict[str, Dual],
     values: frozenset[str] = frozenset(),
+    expand: _Expansions | None = None,
 ) -> None:
+    through = expand or _Expansions(macros, project, dual)
     refs: Iterable[Ref] = (*d.calls, *d.refs)
     dead = never_called()
     for r in refs:
@@ -178,7 +181,7 @@ def _edges_of(
         both_ways = dual.get(r.name) if r.kind == "call" else None
         if both_ways is not None and (both_ways.declared or _function_in_scope(project, r.name)):
             as_macro = both_ways.cond
-            for callee, cond in _through_macro(r.name, macros, project, dual, both_ways.calls).items():
+            for callee, cond in through(r.name, both_ways.calls).items():
                 if not dead.match(callee):
                     c = _both(r.cond or "", _both(as_macro, cond))
                     for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:
@@ -191,7 +194,7 @@ def _edges_of(
                 if t != sid or r.kind != "ref":
                     _add_edge(g, sid, t, r.kind, r.line, **extra)
         elif r.kind == "ref" and r.name in values and macros.get(r.name) and not _function_in_scope(project, r.name):
-            for callee, cond in _through_macro(r.name, macros, project, dual, as_value=True).items():
+            for callee, cond in through(r.name, as_value=True).items():
                 if not dead.match(callee):
                     c = _both(r.cond or "", cond)
                     for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:
@@ -200,7 +203,7 @@ def _edges_of(
         elif r.kind in ("call", "jump"):
             if r.name in macros and r.name not in project.declared:
                 stats.unresolved["a macro of the tree's headers"] += 1
-                for callee, cond in _through_macro(r.name, macros, project, dual).items():
+                for callee, cond in through(r.name).items():
                     if dead.match(callee):
                         continue
                     targets_m = project.resolve(callee, f.path) or [_external(g, callee, "function")]
@@ -223,6 +226,28 @@ def _edges_of(
 
 
 _MAX_MACRO_DEPTH = 6
+
+
+class _Expansions:
+    """_through_macro over one build's macros, project and dual names, each expansion worked
+    out once: the same macro (`WARN_ON`, `pr_info`) is called from thousands of sites, and
+    what it expands to depends only on the name and how it is used."""
+
+    __slots__ = ("macros", "project", "dual", "_done")
+
+    def __init__(self, macros: Mapping[str, tuple[str, ...]], project: Project, dual: dict[str, Dual] | None) -> None:
+        self.macros, self.project, self.dual = macros, project, dual
+        self._done: dict[tuple[str, tuple[str, ...] | None, bool, bool], dict[str, str]] = {}
+
+    def __call__(
+        self, name: str, start: tuple[str, ...] | None = None, as_value: bool = False, dual: bool = True
+    ) -> dict[str, str]:
+        key = (name, start, as_value, dual)
+        got = self._done.get(key)
+        if got is None:
+            got = _through_macro(name, self.macros, self.project, self.dual if dual else None, start, as_value)
+            self._done[key] = got
+        return got
 
 
 def _function_in_scope(project: Project, name: str) -> bool:
@@ -315,7 +340,9 @@ def _through_macro(
     return out
 
 
-def _function_macros(g: Graph, project: Project, macros: Mapping[str, tuple[str, ...]]) -> None:
+def _function_macros(
+    g: Graph, project: Project, macros: Mapping[str, tuple[str, ...]], expand: _Expansions | None = None
+) -> None:
     """A function defined by a macro (`DEFINE_IDTENTRY(exc_divide_error) { ... }`) also runs
     the macro's own code: edges to what the macro's body calls."""
     dead = never_called()
@@ -324,7 +351,7 @@ def _function_macros(g: Graph, project: Project, macros: Mapping[str, tuple[str,
             if not inv.args or not _FUNCTION_MACRO.match(inv.name) or inv.name not in macros:
                 continue
             for sid in project.resolve(inv.args[0], f.path):
-                for callee, cond in _through_macro(inv.name, macros, project).items():
+                for callee, cond in (expand or _Expansions(macros, project, None))(inv.name, dual=False).items():
                     if dead.match(callee):
                         continue
                     for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:

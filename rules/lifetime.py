@@ -14,6 +14,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import weakref
 from collections import deque
 from collections.abc import Iterator
 from functools import lru_cache
@@ -81,9 +82,24 @@ def _section(g: Any, n: str) -> str | None:
     return str(s) if s else None
 
 
+_KLASS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
 def _klass(g: Any, n: str) -> str:
     """init / exit / ref / head / runtime, or "mixed" for a symbol whose `#if` branches land
-    in different classes (`__init` in one configuration only): not judged."""
+    in different classes (`__init` in one configuration only): not judged.  Worked out once
+    per node of a graph (the rules ask about the same nodes hundreds of thousands of times;
+    no rule changes a node's path or sections)."""
+    known = _KLASS.get(g)
+    if known is None:
+        known = _KLASS[g] = {}
+    got = known.get(n)
+    if got is None:
+        got = known[n] = _klass_of(g, n)
+    return got
+
+
+def _klass_of(g: Any, n: str) -> str:
     d = _node(g, n)
     alts = d.get("sections")
     if alts and len({section_class(a) for a in alts}) > 1:
