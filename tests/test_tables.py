@@ -146,3 +146,18 @@ def test_merge_macro_definitions_keeps_each_alternative_under_its_condition() ->
     assert macro_calls("printk_index_wrap(_printk, fmt, ##args)", ("fmt", "args...")) == (
         "printk_index_wrap(_printk,$0,)",
     )
+
+
+def test_line_start_scans_see_the_first_line_and_only_line_starts() -> None:
+    """The header scans are led by a newline (over `_lines_led`): a directive or prototype on
+    the file's first line counts, one after other text on its line does not."""
+    from hvlint.tables import _EXTERN_FUNCTION, _INCLUDE, _lines_led, _more_than_a_guard
+
+    data = b'#include <linux/a.h>\n  # include "b.h"\nx; #include <c.h>\n'
+    got = [(m.start(), m.group(2)) for m in _INCLUDE.finditer(_lines_led(data))]
+    assert got == [(0, b"linux/a.h"), (21, b"b.h")]  # where each line starts in `data`
+    assert not _more_than_a_guard(_lines_led(b"#ifndef A_H\n#define A_H\n#endif\n"))
+    assert _more_than_a_guard(_lines_led(b"#ifndef A_H\n #if B\n#endif\n#endif\n"))
+    assert not _more_than_a_guard(_lines_led(b"#ifndef A_H\nx #if B\n#endif\n"))
+    protos = b"void xen_init(int a);\n\treturn foo(x);\nextern int  __init bar(void) __cold;\nz = baz(1);\n"
+    assert _EXTERN_FUNCTION.findall(_lines_led(protos)) == [b"xen_init", b"bar"]
