@@ -124,22 +124,38 @@ def _ident(arg: str) -> str:
     return arg.split("(")[0].strip()
 
 
+def _adjacency(g: Graph) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, dict[str, dict[str, Any]]]]:
+    """networkx's own successor and predecessor dicts of a DiGraph (what add_edge writes)."""
+    return g._succ, g._pred  # type: ignore[attr-defined]
+
+
 def _add_edge(g: Graph, u: str, v: str, kind: str, line: int, **extra: Any) -> None:
-    if g.has_edge(u, v):
-        old = g.edges[u, v]
-        was = old.get("cond", "")
-        if _PRIORITY[kind] > _PRIORITY[old["kind"]] or (kind == old["kind"] and line < old["line"]):
-            old.update(kind=kind, line=line, **extra)
-        # the edge stands where either site does
-        now = extra.get("cond", "")
-        if was != now:
-            either = "" if not was or not now else f"({was}) || ({now})"
-            if either and len(either) < 400:
-                old["cond"] = either
-            else:
-                old.pop("cond", None)
+    """An edge u -> v, or the one there already merged with this site.  Both ends are nodes
+    already (symbols, externals, runners): the edge goes into networkx's adjacency dicts as
+    add_edge would put it, without add_edge's checks and copies (the whole tree makes 18
+    million of these calls)."""
+    succ, pred = _adjacency(g)
+    out = succ.get(u)
+    if out is None or v not in pred:
+        g.add_edge(u, v, kind=kind, line=line, **extra)
         return
-    g.add_edge(u, v, kind=kind, line=line, **extra)
+    old = out.get(v)
+    if old is None:
+        attrs = {"kind": kind, "line": line, **extra}
+        out[v] = attrs
+        pred[v][u] = attrs
+        return
+    was = old.get("cond", "")
+    if _PRIORITY[kind] > _PRIORITY[old["kind"]] or (kind == old["kind"] and line < old["line"]):
+        old.update(kind=kind, line=line, **extra)
+    # the edge stands where either site does
+    now = extra.get("cond", "")
+    if was != now:
+        either = "" if not was or not now else f"({was}) || ({now})"
+        if either and len(either) < 400:
+            old["cond"] = either
+        else:
+            old.pop("cond", None)
 
 
 def _external(g: Graph, name: str, kind: str) -> str:
@@ -381,10 +397,12 @@ def _runtime_roots(g: Graph, project: Project) -> None:
                 mark(n, data.roles[role])
         if attrs.get("kind") == "asm" and attrs.get("section") in data.asm_sections:
             mark(n, data.asm_sections[attrs["section"]])
-    for u, v, e in g.edges(data=True):
-        src = g.nodes[u]
-        if e["kind"] == "ref" and src.get("kind") == "object" and g.nodes[v].get("kind") == "function":
-            if section_class(src.get("section")) == "runtime":
+    nodes = g.nodes
+    for u, src in nodes(data=True):  # in the graph's order, as a walk over every edge would
+        if src.get("kind") != "object" or section_class(src.get("section")) != "runtime":
+            continue
+        for v, e in _adjacency(g)[0][u].items():
+            if e["kind"] == "ref" and nodes[v].get("kind") == "function":
                 mark(v, f"address stored in {src.get('name')} ({src.get('section')})")
 
 
