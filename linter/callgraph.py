@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Container, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -66,8 +66,8 @@ def restrict(
 def build(
     project: Project,
     macros: MutableMapping[str, tuple[str, ...]] | None = None,
-    dual: dict[str, Dual] | None = None,
-    values: frozenset[str] = frozenset(),
+    dual: Mapping[str, Dual] | None = None,
+    values: Container[str] = frozenset(),
 ) -> tuple[Graph, GraphStats]:
     """The graph of `project`; `macros` maps the names the tree #defines to the names their
     bodies call: a call to a macro is followed through the macro to the functions it calls
@@ -174,8 +174,8 @@ def _edges_of(
     members: dict[str, set[str]],
     stats: GraphStats,
     macros: Mapping[str, tuple[str, ...]],
-    dual: dict[str, Dual],
-    values: frozenset[str] = frozenset(),
+    dual: Mapping[str, Dual],
+    values: Container[str] = frozenset(),
     expand: _Expansions | None = None,
 ) -> None:
     through = expand or _Expansions(macros, project, dual)
@@ -251,7 +251,7 @@ class _Expansions:
 
     __slots__ = ("macros", "project", "dual", "_done")
 
-    def __init__(self, macros: Mapping[str, tuple[str, ...]], project: Project, dual: dict[str, Dual] | None) -> None:
+    def __init__(self, macros: Mapping[str, tuple[str, ...]], project: Project, dual: Mapping[str, Dual] | None) -> None:
         self.macros, self.project, self.dual = macros, project, dual
         self._done: dict[tuple[str, tuple[str, ...] | None, bool, bool], dict[str, str]] = {}
 
@@ -292,7 +292,7 @@ def _through_macro(
     name: str,
     macros: Mapping[str, tuple[str, ...]],
     project: Project,
-    dual: dict[str, Dual] | None = None,
+    dual: Mapping[str, Dual] | None = None,
     start: tuple[str, ...] | None = None,
     as_value: bool = False,
 ) -> dict[str, str]:

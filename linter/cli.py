@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from hvlint import __version__, discover, progress
 from hvlint import fix as fixer
 from hvlint.config import Config
-from hvlint.engine import Options, RunResult, run
+from hvlint.engine import Options, RunResult, fewer_collections, run
 from hvlint.errors import HvlintError
 from hvlint.findings import Finding, Severity
 from hvlint.registry import all_rules, get_rule
@@ -530,6 +530,7 @@ def _write_output(path: str, out: list[str]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    fewer_collections()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in SUBCOMMANDS and args[0] not in ("-h", "--help", "--version"):
         args.insert(0, "check")

@@ -6,6 +6,7 @@ only facts and findings come back.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import time
@@ -178,7 +179,17 @@ class _LazyText:
 _W: dict[str, object] = {}
 
 
+def fewer_collections() -> None:
+    """Run Python's cycle collector less often.  A run makes millions of small objects
+    (facts, graph edges) and frees almost none of them before it ends; with the default
+    threshold the collector walks every live object again and again as they pile up
+    (a quarter of a warm run's time).  The facts hold no cycles, so collecting every
+    200,000 allocations instead of 700 frees the same memory."""
+    gc.set_threshold(200_000, 20, 100)
+
+
 def _init_worker(root: str, vocab: Vocabulary, refs: bool, view: dict[str, bytes | None]) -> None:
+    fewer_collections()
     _W.update(root=root, vocab=vocab, pattern=vocab.pattern(), refs=refs)
     discover.set_view(root, view)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Container, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -1059,11 +1059,32 @@ _COMPILER_BUILTINS = frozenset(
 )
 
 
+class _ObjectLike(Container[str]):
+    """The header macros every definition of which is object-like, asked one name at a
+    time (the graph asks for the names the scope uses as values, a few thousand of the
+    tree's 220,000 macro names: no pass over all of them)."""
+
+    __slots__ = ("_groups", "_known")
+
+    def __init__(self, groups: dict[str, list[Row]]) -> None:
+        self._groups = groups
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        got = self._known.get(name)
+        if got is None:
+            rows = self._groups.get(name)
+            got = self._known[name] = rows is not None and all(d[1] is None for d in rows)
+        return got
+
+
 @lru_cache(maxsize=8)
-def object_macros(root: str, arch: str = "x86") -> frozenset[str]:
+def object_macros(root: str, arch: str = "x86") -> Container[str]:
     """The header macros every definition of which is object-like (`current`, `TASK_SIZE_MAX`):
     where one is used as a value, its body runs."""
-    return frozenset(n for n, v in _defines_by_name(root, arch).items() if all(d[1] is None for d in v))
+    return _ObjectLike(_defines_by_name(root, arch))
 
 
 class Dual:
@@ -1086,26 +1107,65 @@ class Dual:
         return self._calls
 
 
+class _Duals(Mapping[str, Dual]):
+    """dual_macros' mapping, each name judged when first asked for (the graph asks for the
+    names the scope calls, not the tree's 220,000)."""
+
+    def __init__(self, groups: dict[str, list[Row]], externs: frozenset[str]) -> None:
+        self._groups, self._externs = groups, externs
+        self._known: dict[str, Dual | None] = {}
+
+    def _judge(self, name: str) -> Dual | None:
+        if name in self._known:
+            return self._known[name]
+        variants = self._groups.get(name)
+        got = None
+        if variants is not None and name not in _COMPILER_BUILTINS:
+            conds = [d[3] for d in variants]
+            # `#ifndef wrmsr` fallback: a macro exactly where no other definition is
+            if (
+                all(conds)
+                and any("(" in d[2] or d[1] is None for d in variants)
+                and not any(f"defined({name})" in c for c in conds)
+            ):
+                got = Dual(_any_of(sorted(set(conds))), variants, name in self._externs)
+        self._known[name] = got
+        return got
+
+    def __getitem__(self, name: str) -> Dual:
+        got = self._judge(name)
+        if got is None:
+            raise KeyError(name)
+        return got
+
+    def get(self, name: str, default: Any = None) -> Any:
+        got = self._judge(name)
+        return default if got is None else got
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._judge(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (n for n in self._groups if self._judge(n) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:  # `if dual` in the graph's hot paths: no walk over the names
+        return bool(self._groups)
+
+
 @lru_cache(maxsize=8)
-def dual_macros(root: str, arch: str = "x86") -> dict[str, Dual]:
+def dual_macros(root: str, arch: str = "x86") -> Mapping[str, Dual]:
     """Names every macro definition of which stands under a condition, so that they may be
     a function in the other configurations: `#ifdef CONFIG_DEBUG_VIRTUAL extern unsigned
     long __phys_addr(...) #else #define __phys_addr(x) __phys_addr_nodebug(x)`, or
     msr.h's `static inline void wrmsr(...)` without CONFIG_PARAVIRT_XXL and paravirt.h's
     `#define wrmsr(...)` with it.  `#ifndef name` fallbacks and the compiler's own builtins
-    (FORTIFY_SOURCE wrappers end in the builtin again) are left out."""
-    externs = _header_macros(root, arch)[1]
-    out: dict[str, Dual] = {}
-    for name, variants in _defines_by_name(root, arch).items():
-        if name in _COMPILER_BUILTINS:
-            continue
-        conds = [d[3] for d in variants]
-        if not all(conds) or not any("(" in d[2] or d[1] is None for d in variants):
-            continue
-        if any(f"defined({name})" in c for c in conds):
-            continue  # `#ifndef wrmsr` fallback: a macro exactly where no other definition is
-        out[name] = Dual(_any_of(sorted(set(conds))), variants, name in externs)
-    return out
+    (FORTIFY_SOURCE wrappers end in the builtin again) are left out.  Judged name by name
+    on first use."""
+    groups, externs = _header_macros(root, arch)
+    return _Duals(groups, externs)
 
 
 @lru_cache(maxsize=4)
