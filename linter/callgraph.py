@@ -38,6 +38,9 @@ class GraphStats:
     unresolved: Counter[str] = field(default_factory=Counter)  # reason -> count
     unresolved_names: Counter[str] = field(default_factory=Counter)
     compiled_out: int | None = None  # edges a --config left out
+    # With an edge cache: files whose edges were replayed from it, and worked out anew.
+    files_replayed: int | None = None
+    files_worked_out: int | None = None
 
 
 def restrict(
@@ -63,18 +66,36 @@ def restrict(
     return len(drop)
 
 
+@dataclass
+class EdgeCache:
+    """Where `build` keeps each file's edges between runs: `store` is the run's
+    hvlint.cache.Cache, `keys` each file's facts key there (its text, path, hvlint and
+    vocabulary), `context` what else the edges depend on (the header tables' state)."""
+
+    store: Any
+    keys: Mapping[str, bytes]
+    context: bytes
+
+
 def build(
     project: Project,
     macros: MutableMapping[str, tuple[str, ...]] | None = None,
     dual: Mapping[str, Dual] | None = None,
     values: Container[str] = frozenset(),
+    edge_cache: EdgeCache | None = None,
 ) -> tuple[Graph, GraphStats]:
     """The graph of `project`; `macros` maps the names the tree #defines to the names their
     bodies call: a call to a macro is followed through the macro to the functions it calls
     (edges with `macro=NAME`), never made a call to a function of that name.  `dual` names
     what is a function in some configurations and a macro in others (`__phys_addr`, see
     tables.dual_macros): a call to one is both, each edge under its condition.  `values`
-    are object-like macros: one used as a value (`current->mm`) calls what its body calls."""
+    are object-like macros: one used as a value (`current->mm`) calls what its body calls.
+
+    With `edge_cache`, the edges each file's definitions make are kept, and a later build
+    replays them for every file whose facts are the same, as long as what resolves names
+    (the scope's symbols, prototypes, members and own macros, the header tables) is the
+    same too: editing a function body works out that file's edges again, not the tree's.
+    The graph is the same either way, node for node and edge for edge, in the same order."""
     macros = macros.overlay() if isinstance(macros, LazyMacros) else dict(macros or {})  # files' own on top
     dual = dual or {}
     for f in project.facts:
@@ -106,9 +127,26 @@ def build(
                 key = "static_call:" + inv.args[reg.key].strip()
                 members.setdefault(key, set()).update(project.resolve(_ident(inv.args[reg.arg]), f.path))
     expand = _Expansions(macros, project, dual)
+    sink = _Sink(g, stats)
+    kept, file_keys = _kept_edges(edge_cache, project, members, macros)
+    recorded: dict[str, dict[str, list[list[tuple[Any, ...]]]]] = {}
     for sid, defs in project.defs.items():
-        for f, d in defs:
-            _edges_of(g, project, sid, f, d, members, stats, macros, dual, values, expand)
+        for i, (f, d) in enumerate(defs):
+            ops = kept.get(f.path, {}).get(sid)
+            if ops is not None and i < len(ops):
+                sink.replay(ops[i])
+                continue
+            if f.path in file_keys:
+                sink.ops = []
+                recorded.setdefault(f.path, {}).setdefault(sid, []).append(sink.ops)
+            _edges_of(sink, project, sid, f, d, members, macros, dual, values, expand)
+            sink.ops = None
+    if edge_cache is not None:
+        for path, entry in recorded.items():
+            if path not in kept:
+                edge_cache.store.put("edges", file_keys[path], entry)
+        stats.files_replayed = len(kept)
+        stats.files_worked_out = len(recorded)
     _function_macros(g, project, macros, expand)
     _registrations(g, project, stats)
     _runtime_roots(g, project)
@@ -158,6 +196,79 @@ def _add_edge(g: Graph, u: str, v: str, kind: str, line: int, **extra: Any) -> N
             old.pop("cond", None)
 
 
+class _Sink:
+    """Where _edges_of puts what it finds: edges and external nodes into the graph,
+    unresolved names into the stats; while `ops` is a list, each step is also written
+    down there, to be replayed on a later build in the same order."""
+
+    __slots__ = ("g", "stats", "ops")
+
+    def __init__(self, g: Graph, stats: GraphStats) -> None:
+        self.g, self.stats = g, stats
+        self.ops: list[tuple[Any, ...]] | None = None
+
+    def edge(self, u: str, v: str, kind: str, line: int, extra: dict[str, Any]) -> None:
+        if self.ops is not None:
+            self.ops.append((0, u, v, kind, line, extra))
+        _add_edge(self.g, u, v, kind, line, **extra)
+
+    def external(self, name: str, kind: str) -> str:
+        if self.ops is not None:
+            self.ops.append((1, name, kind))
+        return _external(self.g, name, kind)
+
+    def unresolved(self, reason: str, name: str | None = None) -> None:
+        if self.ops is not None:
+            self.ops.append((2, reason, name))
+        self.stats.unresolved[reason] += 1
+        if name is not None:
+            self.stats.unresolved_names[name] += 1
+
+    def replay(self, ops: list[tuple[Any, ...]]) -> None:
+        g, unresolved, names = self.g, self.stats.unresolved, self.stats.unresolved_names
+        for op in ops:
+            if op[0] == 0:
+                _add_edge(g, op[1], op[2], op[3], op[4], **op[5])
+            elif op[0] == 1:
+                _external(g, op[1], op[2])
+            else:
+                unresolved[op[1]] += 1
+                if op[2] is not None:
+                    names[op[2]] += 1
+
+
+def _kept_edges(
+    edge_cache: EdgeCache | None,
+    project: Project,
+    members: dict[str, set[str]],
+    macros: MutableMapping[str, tuple[str, ...]],
+) -> tuple[dict[str, dict[str, list[list[tuple[Any, ...]]]]], dict[str, bytes]]:
+    """The edges kept for each file (path -> symbol id -> the steps of each definition)
+    and the key each file's edges are kept under this time: the file's facts key with
+    everything name resolution reads (what _edges_of asks the project, the members and the
+    macros) and the header tables' state."""
+    if edge_cache is None:
+        return {}, {}
+    from hvlint.cache import digest
+
+    own = macros.own_items() if isinstance(macros, LazyMacros) else list(macros.items())
+    scope = digest(
+        edge_cache.context,
+        repr(list(project.symbols)),
+        repr(list(project.statics.items())),
+        repr(list(project.globals_by_name.items())),
+        repr(list(project.header_statics.items())),
+        repr(sorted(project.declared)),
+        repr(sorted((m, sorted(t)) for m, t in members.items())),
+        repr(sorted(own)),
+    )
+    paths = {defs[0][0].path for defs in project.defs.values()}
+    keys = {p: digest(scope, k) for p, k in edge_cache.keys.items() if p in paths}
+    got = edge_cache.store.get_many("edges", keys.values())
+    kept = {p: got[k] for p, k in keys.items() if k in got}
+    return kept, keys
+
+
 def _external(g: Graph, name: str, kind: str) -> str:
     nid = f"::{name}"
     if nid not in g:
@@ -166,33 +277,32 @@ def _external(g: Graph, name: str, kind: str) -> str:
 
 
 def _edges_of(
-    g: Graph,
+    sink: _Sink,
     project: Project,
     sid: str,
     f: FileFacts,
     d: Decl,
     members: dict[str, set[str]],
-    stats: GraphStats,
     macros: Mapping[str, tuple[str, ...]],
     dual: Mapping[str, Dual],
     values: Container[str] = frozenset(),
     expand: _Expansions | None = None,
 ) -> None:
     through = expand or _Expansions(macros, project, dual)
+    edge, external, unresolved = sink.edge, sink.external, sink.unresolved
     refs: Iterable[Ref] = (*d.calls, *d.refs)
     dead = never_called()
     for r in refs:
         if r.kind == "call" and dead.match(r.name):
-            stats.unresolved["a function that must never be called (link-time assertion)"] += 1
+            unresolved("a function that must never be called (link-time assertion)")
             continue
         extra = {"cond": r.cond} if r.cond else {}
         if r.kind == "member-call":
             targets = members.get(r.name, set())
             if not targets:
-                stats.unresolved["call through a member nothing in scope is assigned to"] += 1
-                stats.unresolved_names[f".{r.name}"] += 1
+                unresolved("call through a member nothing in scope is assigned to", f".{r.name}")
             for t in sorted(targets):
-                _add_edge(g, sid, t, "call", r.line, via=r.name, **extra)
+                edge(sid, t, "call", r.line, {"via": r.name, **extra})
             continue
         both_ways = dual.get(r.name) if r.kind == "call" else None
         if both_ways is not None and (both_ways.declared or _function_in_scope(project, r.name)):
@@ -200,45 +310,43 @@ def _edges_of(
             for callee, cond in through(r.name, both_ways.calls).items():
                 if not dead.match(callee):
                     c = _both(r.cond or "", _both(as_macro, cond))
-                    for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:
+                    for t in project.resolve(callee, f.path) or [external(callee, "function")]:
                         if t != sid:
-                            _add_edge(g, sid, t, "call", r.line, macro=r.name, cond=c)
+                            edge(sid, t, "call", r.line, {"macro": r.name, "cond": c})
             extra = {"cond": _both(r.cond or "", _negate(as_macro))}
         targets_l = project.resolve(r.name, f.path)
         if targets_l:
             for t in targets_l:
                 if t != sid or r.kind != "ref":
-                    _add_edge(g, sid, t, r.kind, r.line, **extra)
+                    edge(sid, t, r.kind, r.line, extra)
         elif r.kind == "ref" and r.name in values and macros.get(r.name) and not _function_in_scope(project, r.name):
             for callee, cond in through(r.name, as_value=True).items():
                 if not dead.match(callee):
                     c = _both(r.cond or "", cond)
-                    for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:
+                    for t in project.resolve(callee, f.path) or [external(callee, "function")]:
                         if t != sid:
-                            _add_edge(g, sid, t, "call", r.line, macro=r.name, **({"cond": c} if c else {}))
+                            edge(sid, t, "call", r.line, {"macro": r.name, **({"cond": c} if c else {})})
         elif r.kind in ("call", "jump"):
             if r.name in macros and r.name not in project.declared:
-                stats.unresolved["a macro of the tree's headers"] += 1
+                unresolved("a macro of the tree's headers")
                 for callee, cond in through(r.name).items():
                     if dead.match(callee):
                         continue
-                    targets_m = project.resolve(callee, f.path) or [_external(g, callee, "function")]
+                    targets_m = project.resolve(callee, f.path) or [external(callee, "function")]
                     both = _both(r.cond or "", cond)
                     for t in targets_m:
                         if t != sid:
-                            _add_edge(g, sid, t, "call", r.line, macro=r.name, **({"cond": both} if both else {}))
+                            edge(sid, t, "call", r.line, {"macro": r.name, **({"cond": both} if both else {})})
             elif r.name.startswith("__builtin_"):
-                stats.unresolved["a compiler builtin"] += 1
+                unresolved("a compiler builtin")
             elif r.name in project.declared or f.lang == "asm":
-                _add_edge(g, sid, _external(g, r.name, "function"), r.kind, r.line, **extra)
-                stats.unresolved["declared in the scope, defined outside it"] += 1
+                edge(sid, external(r.name, "function"), r.kind, r.line, extra)
+                unresolved("declared in the scope, defined outside it")
             elif macros:
-                _add_edge(g, sid, _external(g, r.name, "function"), r.kind, r.line, **extra)
-                stats.unresolved["declared outside the scope (a kernel function), or a local function pointer"] += 1
-                stats.unresolved_names[r.name] += 1
+                edge(sid, external(r.name, "function"), r.kind, r.line, extra)
+                unresolved("declared outside the scope (a kernel function), or a local function pointer", r.name)
             else:
-                stats.unresolved["no declaration in scope (a macro, a builtin or a local pointer)"] += 1
-                stats.unresolved_names[r.name] += 1
+                unresolved("no declaration in scope (a macro, a builtin or a local pointer)", r.name)
 
 
 _MAX_MACRO_DEPTH = 6

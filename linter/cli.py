@@ -207,7 +207,7 @@ def _graph(ns: argparse.Namespace):  # type: ignore[no-untyped-def]
 
     opts = Options(paths=[ns.path], root=ns.root, scope=ns.scope, jobs=_jobs(ns.jobs), arch=ns.arch)
     res = collect(opts)
-    _, g, stats = build_graph(res.root, res.in_tree, res.facts, ns.arch)
+    _, g, stats = build_graph(res.root, res.in_tree, res.facts, ns.arch, res.fact_keys)
     if ns.config:
         from hvlint.kconfig import load_config
         from hvlint.tables import tree_defines
@@ -279,6 +279,11 @@ def _graph_stats(g, stats, files: int, seconds: float) -> str:  # type: ignore[n
         f"edges: {g.number_of_edges()} ({', '.join(f'{k} {v}' for k, v in sorted(edges.items()))}; {via} through members or registrations; {conditional} under an #if condition"
         + (f"; {stats.compiled_out} left out by --config" if stats.compiled_out is not None else "")
         + ")",
+        *(
+            [f"edges of {stats.files_replayed} files from the cache, of {stats.files_worked_out} worked out"]
+            if stats.files_replayed is not None
+            else []
+        ),
         f"entries: {', '.join(sorted(d['name'] for _, d in g.nodes(data=True) if d.get('entry')))}",
         "runtime roots: "
         + ", ".join(

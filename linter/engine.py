@@ -67,6 +67,8 @@ class RunResult:
 
     # A result from the cache: its count of files with parse errors (the facts are not loaded).
     cached: int | None = None
+    # Each file's facts key in the cache (empty without one): see build_graph.
+    fact_keys: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def parse_errors(self) -> int:
@@ -304,14 +306,15 @@ def _content_digests(root: str, files: list[str]) -> dict[str, bytes]:
 
 def _extract_all(
     opts: Options, root: str, in_tree: bool, refs: bool = False, inputs: _Inputs | None = None
-) -> tuple[list[str], list[FileFacts], SectionTable]:
+) -> tuple[list[str], list[FileFacts], SectionTable, dict[str, bytes]]:
     """Every file's facts: from the cache when it has them (same text, same hvlint, same
-    vocabulary), the others parsed (and stored)."""
+    vocabulary), the others parsed (and stored); and each file's key in the cache (none
+    without a cache)."""
     from hvlint import cache
 
     c = cache.current()
     if c is None or not c.enabled:
-        return _parse_all(opts, root, in_tree, refs)
+        return (*_parse_all(opts, root, in_tree, refs), {})
     from hvlint.cache import digest, salt
 
     inputs = inputs or _inputs(opts, root, in_tree)
@@ -330,7 +333,7 @@ def _extract_all(
                 c.put_bytes("facts", k, blob)
             else:
                 c.put("facts", k, f)
-    return files, facts, table
+    return files, facts, table, keys
 
 
 def _parse_all(
@@ -463,8 +466,8 @@ def collect(opts: Options, refs: bool = True) -> RunResult:
     t0 = time.perf_counter()
     set_extra_macros(opts.section_macros, opts.config_file)
     root, in_tree = find_tree(opts)
-    files, facts, table = _extract_all(opts, root, in_tree, refs)
-    return RunResult(root, in_tree, files, [], facts, time.perf_counter() - t0, table)
+    files, facts, table, keys = _extract_all(opts, root, in_tree, refs)
+    return RunResult(root, in_tree, files, [], facts, time.perf_counter() - t0, table, fact_keys=keys)
 
 
 def table_provider(res: RunResult, arch: str) -> Callable[[str], SectionTable]:
@@ -528,11 +531,11 @@ def run(opts: Options) -> RunResult:
             return RunResult(
                 root, in_tree, files, findings, [], time.perf_counter() - t0, inputs.table, cached=parse_errors
             )
-    files, facts, table = _extract_all(opts, root, in_tree, refs=bool(project_rules), inputs=inputs)
+    files, facts, table, keys = _extract_all(opts, root, in_tree, refs=bool(project_rules), inputs=inputs)
     opts.progress.phase("file rules")
     findings = _run_rules(opts, root, in_tree, facts, rules)
     if project_rules:
-        findings += _run_project_rules(opts, root, in_tree, files, facts, project_rules)
+        findings += _run_project_rules(opts, root, in_tree, files, facts, project_rules, keys)
     from hvlint import suppress
 
     opts.progress.phase("suppressions")
@@ -546,8 +549,12 @@ def run(opts: Options) -> RunResult:
     return result
 
 
-def build_graph(root: str, in_tree: bool, facts: list[FileFacts], arch: str):  # type: ignore[no-untyped-def]
-    """The project model and call graph over `facts` (with the tree's header macros)."""
+def build_graph(  # type: ignore[no-untyped-def]
+    root: str, in_tree: bool, facts: list[FileFacts], arch: str, keys: dict[str, bytes] | None = None
+):
+    """The project model and call graph over `facts` (with the tree's header macros).  With
+    the facts' cache keys (`keys`) and a cache, each file's edges are kept there and replayed
+    for the files whose facts did not change (callgraph.EdgeCache)."""
     from hvlint import callgraph
     from hvlint.model import Project
     from hvlint.tables import dual_macros, object_macros, tree_macros
@@ -555,15 +562,39 @@ def build_graph(root: str, in_tree: bool, facts: list[FileFacts], arch: str):  #
     res = RunResult(root, in_tree, [], [], facts)
     project = Project.build(facts, table_provider(res, arch))
     if in_tree:
-        g, stats = callgraph.build(project, tree_macros(root, arch), dual_macros(root, arch), object_macros(root, arch))
+        edges = _edge_cache(root, arch, keys)
+        g, stats = callgraph.build(
+            project, tree_macros(root, arch), dual_macros(root, arch), object_macros(root, arch), edges
+        )
     else:
         g, stats = callgraph.build(project, {})
     g.graph["arch"] = arch
     return project, g, stats
 
 
+def _edge_cache(root: str, arch: str, keys: dict[str, bytes] | None):  # type: ignore[no-untyped-def]
+    """Where the graph keeps each file's edges: the run's cache, under the facts' keys and
+    the header tables' state (None without a cache or keys)."""
+    from hvlint import cache
+
+    c = cache.current()
+    if not keys or c is None or not c.enabled:
+        return None
+    from hvlint.cache import digest, salt
+    from hvlint.callgraph import EdgeCache
+    from hvlint.tables import header_dirs, header_state
+
+    return EdgeCache(c, keys, digest(salt(), os.path.realpath(root), arch, header_state(root, header_dirs(arch))))
+
+
 def _run_project_rules(
-    opts: Options, root: str, in_tree: bool, files: list[str], facts: list[FileFacts], rules: list[Rule]
+    opts: Options,
+    root: str,
+    in_tree: bool,
+    files: list[str],
+    facts: list[FileFacts],
+    rules: list[Rule],
+    keys: dict[str, bytes] | None = None,
 ) -> list[Finding]:
     """Rules over the whole project.  Files or folders named inside a tree are checked with
     the scope around them as context (a call from elsewhere makes a finding real); only the
@@ -573,11 +604,12 @@ def _run_project_rules(
     whole = _whole(opts, root, in_tree)
     if in_tree and not whole:
         wider = replace(opts, paths=[root])
-        _, more, _ = _extract_all(wider, root, in_tree, refs=True)
+        _, more, _, more_keys = _extract_all(wider, root, in_tree, refs=True)
         have = {f.path for f in facts}
         context = facts + [f for f in more if f.path not in have]
+        keys = {**more_keys, **(keys or {})}
     opts.progress.phase("call graph")
-    project, graph, _ = build_graph(root, in_tree, context, opts.arch)
+    project, graph, _ = build_graph(root, in_tree, context, opts.arch, keys)
     for p in opts.entry_points:
         if p.entry_id in graph:
             graph.nodes[p.entry_id]["entry"] = True

@@ -1022,6 +1022,10 @@ class LazyMacros(MutableMapping[str, tuple[str, ...]]):
     def __setitem__(self, name: str, value: tuple[str, ...]) -> None:
         self._own[name] = value
 
+    def own_items(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The names set on this mapping (the files' own macros) with their values."""
+        return list(self._own.items())
+
     def __delitem__(self, name: str) -> None:
         del self._own[name]
 

@@ -224,3 +224,40 @@ def test_config_restricts_the_graph_to_one_configuration(capsys: pytest.CaptureF
     assert code == 0 and "2 left out by --config" in out
     code, _, err = run(capsys, "callgraph", "--config", str(TREE / "nosuch.config"), str(TREE))
     assert code == 2 and "cannot read config" in err and "Traceback" not in err
+
+
+def test_edges_kept_in_the_cache_give_the_same_graph(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A file's edges are replayed from the cache while its facts and what resolves names
+    are unchanged; a body edit works out that file's edges again, an edit that changes what
+    the scope declares works out every file's; the graph is always the one a build without
+    the cache gives."""
+    import shutil
+
+    tree = tmp_path / "tree"
+    shutil.copytree(TREE, tree)
+    cache = str(tmp_path / "cache")
+
+    def graph_of() -> tuple[str, str]:
+        """(the graph as JSON, the stats line on the edge cache of the first run)"""
+        code, stats, _ = run(capsys, "callgraph", "--scope", "all", "--format", "stats", "--cache-dir", cache, str(tree))
+        assert code == 0
+        counted = next(ln for ln in stats.splitlines() if ln.startswith("edges of "))
+        code, with_cache, _ = run(capsys, "callgraph", "--scope", "all", "--format", "json", "--cache-dir", cache, str(tree))
+        code, without, _ = run(capsys, "callgraph", "--scope", "all", "--format", "json", "--no-cache", str(tree))
+        assert code == 0 and with_cache == without
+        return with_cache, counted
+
+    first, counted = graph_of()
+    files = int(counted.split()[8])
+    assert files > 3 and counted == f"edges of 0 files from the cache, of {files} worked out"
+    assert graph_of() == (first, f"edges of {files} files from the cache, of 0 worked out")
+    source = next(p for p in sorted(tree.rglob("*.c")) if ")\n{\n" in p.read_text())
+    text = source.read_text()
+    at = text.index(")\n{\n") + 4
+    source.write_text(text[:at] + "\tnew_callee_for_the_test();\n" + text[at:])  # a body edit: lines move
+    edited, counted = graph_of()
+    assert edited != first and "new_callee_for_the_test" in edited
+    assert counted == f"edges of {files - 1} files from the cache, of 1 worked out"
+    source.write_text(text + "\nint a_new_global_for_the_test(void) { return 0; }\n")  # a new symbol
+    _, counted = graph_of()
+    assert counted == f"edges of 0 files from the cache, of {files} worked out"
