@@ -1,3 +1,3 @@
-from hvlint.cli import main
+from hvlint.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -160,6 +160,18 @@ def test_version_and_module_entry_point() -> None:
     assert res.returncode == 0 and re.match(r"hvlint \d+\.\d+\.\d+", res.stdout)
 
 
+def test_the_command_writes_everything_before_it_leaves(seed: Path) -> None:
+    """The command leaves with os._exit once main() returns: the report, piped, is whole,
+    and the exit code is main's (1: findings)."""
+    res = subprocess.run(
+        [sys.executable, "-m", "hvlint", "--format", "json", "--no-cache", str(seed)], capture_output=True, text=True
+    )
+    assert res.returncode == 1, res.stderr
+    assert len(json.loads(res.stdout)["findings"]) >= 4
+    res = subprocess.run([sys.executable, "-m", "hvlint", "--no-such-option"], capture_output=True, text=True)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1
+
+
 def test_every_subpackage_is_packaged() -> None:
     import tomllib
 
