@@ -128,25 +128,44 @@ def build(
                 members.setdefault(key, set()).update(project.resolve(_ident(inv.args[reg.arg]), f.path))
     expand = _Expansions(macros, project, dual)
     sink = _Sink(g, stats)
-    kept, file_keys = _kept_edges(edge_cache, project, members, macros)
-    recorded: dict[str, dict[str, list[list[tuple[Any, ...]]]]] = {}
+    file_keys = _edge_keys(edge_cache, project, members, macros)
+    # A file's symbols follow each other in project.defs (an id is path::name): the files are
+    # taken a batch at a time, their kept edges read, replayed or worked out (and stored)
+    # in that order, so that neither the kept nor the new steps of the whole tree are held
+    # at once.
+    by_file: list[tuple[str, list[tuple[str, list[tuple[FileFacts, Decl]]]]]] = []
     for sid, defs in project.defs.items():
-        for i, (f, d) in enumerate(defs):
-            ops = kept.get(f.path, {}).get(sid)
-            if ops is not None and i < len(ops):
-                sink.replay(ops[i])
+        path = defs[0][0].path
+        if not by_file or by_file[-1][0] != path:
+            by_file.append((path, []))
+        by_file[-1][1].append((sid, defs))
+    replayed = worked_out = 0
+    for start in range(0, len(by_file), _EDGE_BATCH):
+        batch = by_file[start : start + _EDGE_BATCH]
+        wanted = [file_keys[p] for p, _ in batch if p in file_keys]
+        got = edge_cache.store.get_many("edges", wanted) if edge_cache is not None and wanted else {}
+        for path, sids in batch:
+            key = file_keys.get(path)
+            kept = got.get(key) if key is not None else None
+            if kept is not None and all(sid in kept and len(kept[sid]) == len(defs) for sid, defs in sids):
+                for sid, _ in sids:
+                    for ops in kept[sid]:
+                        sink.replay(ops)
+                replayed += 1
                 continue
-            if f.path in file_keys:
-                sink.ops = []
-                recorded.setdefault(f.path, {}).setdefault(sid, []).append(sink.ops)
-            _edges_of(sink, project, sid, f, d, members, macros, dual, values, expand)
-            sink.ops = None
+            entry: dict[str, list[list[tuple[Any, ...]]]] = {}
+            for sid, defs in sids:
+                for f, d in defs:
+                    if key is not None:
+                        sink.ops = []
+                        entry.setdefault(sid, []).append(sink.ops)
+                    _edges_of(sink, project, sid, f, d, members, macros, dual, values, expand)
+                    sink.ops = None
+            if edge_cache is not None and key is not None:
+                edge_cache.store.put("edges", key, entry)
+                worked_out += 1
     if edge_cache is not None:
-        for path, entry in recorded.items():
-            if path not in kept:
-                edge_cache.store.put("edges", file_keys[path], entry)
-        stats.files_replayed = len(kept)
-        stats.files_worked_out = len(recorded)
+        stats.files_replayed, stats.files_worked_out = replayed, worked_out
     _function_macros(g, project, macros, expand)
     _registrations(g, project, stats)
     _runtime_roots(g, project)
@@ -237,18 +256,17 @@ class _Sink:
                     names[op[2]] += 1
 
 
-def _kept_edges(
+def _edge_keys(
     edge_cache: EdgeCache | None,
     project: Project,
     members: dict[str, set[str]],
     macros: MutableMapping[str, tuple[str, ...]],
-) -> tuple[dict[str, dict[str, list[list[tuple[Any, ...]]]]], dict[str, bytes]]:
-    """The edges kept for each file (path -> symbol id -> the steps of each definition)
-    and the key each file's edges are kept under this time: the file's facts key with
+) -> dict[str, bytes]:
+    """The key each file's edges are kept under this time: the file's facts key with
     everything name resolution reads (what _edges_of asks the project, the members and the
     macros) and the header tables' state."""
     if edge_cache is None:
-        return {}, {}
+        return {}
     from hvlint.cache import digest
 
     own = macros.own_items() if isinstance(macros, LazyMacros) else list(macros.items())
@@ -262,11 +280,10 @@ def _kept_edges(
         repr(sorted((m, sorted(t)) for m, t in members.items())),
         repr(sorted(own)),
     )
-    paths = {defs[0][0].path for defs in project.defs.values()}
-    keys = {p: digest(scope, k) for p, k in edge_cache.keys.items() if p in paths}
-    got = edge_cache.store.get_many("edges", keys.values())
-    kept = {p: got[k] for p, k in keys.items() if k in got}
-    return kept, keys
+    return {p: digest(scope, k) for p, k in edge_cache.keys.items()}
+
+
+_EDGE_BATCH = 256  # files whose kept edges are read at once
 
 
 def _external(g: Graph, name: str, kind: str) -> str:
