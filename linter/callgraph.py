@@ -70,11 +70,15 @@ def restrict(
 class EdgeCache:
     """Where `build` keeps each file's edges between runs: `store` is the run's
     hvlint.cache.Cache, `keys` each file's facts key there (its text, path, hvlint and
-    vocabulary), `context` what else the edges depend on (the header tables' state)."""
+    vocabulary), `context` what else the edges depend on (hvlint, the header tables' state),
+    `place` the tree and architecture: a file keeps one entry there, replaced when its edges
+    are worked out again (an edit to what the scope declares re-keys every file's edges: 1 GB
+    on the whole tree, which must not pile up)."""
 
     store: Any
     keys: Mapping[str, bytes]
     context: bytes
+    place: bytes
 
 
 def build(
@@ -142,11 +146,12 @@ def build(
     replayed = worked_out = 0
     for start in range(0, len(by_file), _EDGE_BATCH):
         batch = by_file[start : start + _EDGE_BATCH]
-        wanted = [file_keys[p] for p, _ in batch if p in file_keys]
+        wanted = [file_keys[p][0] for p, _ in batch if p in file_keys]
         got = edge_cache.store.get_many("edges", wanted) if edge_cache is not None and wanted else {}
         for path, sids in batch:
-            key = file_keys.get(path)
-            kept = got.get(key) if key is not None else None
+            slot, key = file_keys.get(path, (None, None))
+            found = got.get(slot) if slot is not None else None
+            kept = found[1] if isinstance(found, tuple) and len(found) == 2 and found[0] == key else None
             if kept is not None and all(sid in kept and len(kept[sid]) == len(defs) for sid, defs in sids):
                 for sid, _ in sids:
                     for ops in kept[sid]:
@@ -162,7 +167,7 @@ def build(
                     _edges_of(sink, project, sid, f, d, members, macros, dual, values, expand)
                     sink.ops = None
             if edge_cache is not None and key is not None:
-                edge_cache.store.put("edges", key, entry)
+                edge_cache.store.put("edges", slot, (key, entry))
                 worked_out += 1
     if edge_cache is not None:
         stats.files_replayed, stats.files_worked_out = replayed, worked_out
@@ -261,10 +266,10 @@ def _edge_keys(
     project: Project,
     members: dict[str, set[str]],
     macros: MutableMapping[str, tuple[str, ...]],
-) -> dict[str, bytes]:
-    """The key each file's edges are kept under this time: the file's facts key with
-    everything name resolution reads (what _edges_of asks the project, the members and the
-    macros) and the header tables' state."""
+) -> dict[str, tuple[bytes, bytes]]:
+    """Each file's entry in the cache (its place) and the key its kept edges must carry to
+    be this build's: the file's facts key with everything name resolution reads (what
+    _edges_of asks the project, the members and the macros) and the header tables' state."""
     if edge_cache is None:
         return {}
     from hvlint.cache import digest
@@ -280,7 +285,7 @@ def _edge_keys(
         repr(sorted((m, sorted(t)) for m, t in members.items())),
         repr(sorted(own)),
     )
-    return {p: digest(scope, k) for p, k in edge_cache.keys.items()}
+    return {p: (digest(edge_cache.place, p), digest(scope, k)) for p, k in edge_cache.keys.items()}
 
 
 _EDGE_BATCH = 256  # files whose kept edges are read at once
@@ -376,7 +381,9 @@ class _Expansions:
 
     __slots__ = ("macros", "project", "dual", "_done")
 
-    def __init__(self, macros: Mapping[str, tuple[str, ...]], project: Project, dual: Mapping[str, Dual] | None) -> None:
+    def __init__(
+        self, macros: Mapping[str, tuple[str, ...]], project: Project, dual: Mapping[str, Dual] | None
+    ) -> None:
         self.macros, self.project, self.dual = macros, project, dual
         self._done: dict[tuple[str, tuple[str, ...] | None, bool, bool], dict[str, str]] = {}
 

@@ -584,7 +584,8 @@ def _edge_cache(root: str, arch: str, keys: dict[str, bytes] | None):  # type: i
     from hvlint.callgraph import EdgeCache
     from hvlint.tables import header_dirs, header_state
 
-    return EdgeCache(c, keys, digest(salt(), os.path.realpath(root), arch, header_state(root, header_dirs(arch))))
+    real = os.path.realpath(root)
+    return EdgeCache(c, keys, digest(salt(), real, arch, header_state(root, header_dirs(arch))), digest(real, arch))
 
 
 def _run_project_rules(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 # about twice as slow (a run moves 230,000 of them on the default scope, millions over the
 # tree), so `unsafe_hash` gives them the hash `frozen` would.
 
+
 @dataclass(slots=True, unsafe_hash=True)
 class Span:
     """A region of a file: 1-based line/column, end inclusive, plus byte offsets [start, end)."""

@@ -996,9 +996,7 @@ class LazyMacros(MutableMapping[str, tuple[str, ...]]):
     the graph first asks for it: most of the tree's 270,000 header macros are never used
     by the files in scope.  Names set on the mapping (a file's own macros) come first."""
 
-    def __init__(
-        self, groups: dict[str, list[Row]], done: dict[str, tuple[str, ...]] | None = None
-    ) -> None:
+    def __init__(self, groups: dict[str, list[Row]], done: dict[str, tuple[str, ...]] | None = None) -> None:
         self._groups = groups
         self._done: dict[str, tuple[str, ...]] = {} if done is None else done
         self._own: dict[str, tuple[str, ...]] = {}

@@ -239,10 +239,14 @@ def test_edges_kept_in_the_cache_give_the_same_graph(capsys: pytest.CaptureFixtu
 
     def graph_of() -> tuple[str, str]:
         """(the graph as JSON, the stats line on the edge cache of the first run)"""
-        code, stats, _ = run(capsys, "callgraph", "--scope", "all", "--format", "stats", "--cache-dir", cache, str(tree))
+        code, stats, _ = run(
+            capsys, "callgraph", "--scope", "all", "--format", "stats", "--cache-dir", cache, str(tree)
+        )
         assert code == 0
         counted = next(ln for ln in stats.splitlines() if ln.startswith("edges of "))
-        code, with_cache, _ = run(capsys, "callgraph", "--scope", "all", "--format", "json", "--cache-dir", cache, str(tree))
+        code, with_cache, _ = run(
+            capsys, "callgraph", "--scope", "all", "--format", "json", "--cache-dir", cache, str(tree)
+        )
         code, without, _ = run(capsys, "callgraph", "--scope", "all", "--format", "json", "--no-cache", str(tree))
         assert code == 0 and with_cache == without
         return with_cache, counted
@@ -261,3 +265,8 @@ def test_edges_kept_in_the_cache_give_the_same_graph(capsys: pytest.CaptureFixtu
     source.write_text(text + "\nint a_new_global_for_the_test(void) { return 0; }\n")  # a new symbol
     _, counted = graph_of()
     assert counted == f"edges of 0 files from the cache, of {files} worked out"
+    # each file keeps one entry, replaced: re-keying every file's edges does not pile up
+    import sqlite3
+
+    with sqlite3.connect(Path(cache) / "hvlint-cache.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM entries WHERE kind = 'edges'").fetchone()[0] == files
