@@ -152,23 +152,19 @@ def build(
             slot, key = file_keys.get(path, (None, None))
             found = got.get(slot) if slot is not None else None
             kept = found[1] if isinstance(found, tuple) and len(found) == 2 and found[0] == key else None
-            if kept is not None and all(sid in kept and len(kept[sid]) == len(defs) for sid, defs in sids):
-                for sid, _ in sids:
-                    for ops in kept[sid]:
-                        sink.replay(ops)
+            kept = kept if isinstance(kept, _FileEdges) else None
+            if kept is not None and kept.shape == [(sid, len(defs)) for sid, defs in sids]:
+                sink.replay(kept)
                 replayed += 1
                 continue
-            entry: dict[str, list[list[tuple[Any, ...]]]] = {}
+            sink.ops = [] if key is not None else None
             for sid, defs in sids:
                 for f, d in defs:
-                    if key is not None:
-                        sink.ops = []
-                        entry.setdefault(sid, []).append(sink.ops)
                     _edges_of(sink, project, sid, f, d, members, macros, dual, values, expand)
-                    sink.ops = None
-            if edge_cache is not None and key is not None:
-                edge_cache.store.put("edges", slot, (key, entry))
+            if edge_cache is not None and key is not None and sink.ops is not None:
+                edge_cache.store.put("edges", slot, (key, _FileEdges.of(sink.ops, sids)))
                 worked_out += 1
+            sink.ops = None
     if edge_cache is not None:
         stats.files_replayed, stats.files_worked_out = replayed, worked_out
     _function_macros(g, project, macros, expand)
@@ -248,17 +244,67 @@ class _Sink:
         if name is not None:
             self.stats.unresolved_names[name] += 1
 
-    def replay(self, ops: list[tuple[Any, ...]]) -> None:
-        g, unresolved, names = self.g, self.stats.unresolved, self.stats.unresolved_names
+    def replay(self, kept: _FileEdges) -> None:
+        """A file's edges as an earlier build left them: its external nodes, then its
+        edges (each merged from all its sites already, in the order they were first made:
+        no other file adds an edge from this file's symbols), then its unresolved names."""
+        g = self.g
+        for name, kind in kept.externals:
+            _external(g, name, kind)
+        succ, pred = _adjacency(g)
+        for u, v, attrs in kept.edges:
+            out = succ.get(u)
+            if out is None or v not in pred or v in out:  # not as it was: the slow way
+                extra = {k: x for k, x in attrs.items() if k not in ("kind", "line")}
+                _add_edge(g, u, v, attrs["kind"], attrs["line"], **extra)
+                continue
+            attrs = dict(attrs)
+            out[v] = attrs
+            pred[v][u] = attrs
+        self.stats.unresolved.update(dict(kept.unresolved))
+        self.stats.unresolved_names.update(dict(kept.names))
+
+
+@dataclass
+class _FileEdges:
+    """What one file's definitions add to the graph, kept in the cache: `shape` (each
+    symbol id with its number of definitions) tells that it fits the file's facts."""
+
+    shape: list[tuple[str, int]]
+    externals: list[tuple[str, str]]
+    edges: list[tuple[str, str, dict[str, Any]]]
+    unresolved: list[tuple[str, int]]
+    names: list[tuple[str, int]]
+
+    @classmethod
+    def of(cls, ops: list[tuple[Any, ...]], sids: list[tuple[str, list[Any]]]) -> _FileEdges:
+        """The steps _edges_of took for a file, merged as the graph merged them."""
+        externals: dict[tuple[str, str], None] = {}
+        edges: dict[tuple[str, str], dict[str, Any]] = {}
+        unresolved: Counter[str] = Counter()
+        names: Counter[str] = Counter()
+        scratch: Graph = nx.DiGraph()
         for op in ops:
             if op[0] == 0:
-                _add_edge(g, op[1], op[2], op[3], op[4], **op[5])
+                u, v = op[1], op[2]
+                scratch.add_node(u)
+                scratch.add_node(v)
+                _add_edge(scratch, u, v, op[3], op[4], **op[5])
+                if (u, v) not in edges:
+                    edges[(u, v)] = scratch.edges[u, v]
             elif op[0] == 1:
-                _external(g, op[1], op[2])
+                externals.setdefault((op[1], op[2]), None)
             else:
                 unresolved[op[1]] += 1
                 if op[2] is not None:
                     names[op[2]] += 1
+        return cls(
+            [(sid, len(defs)) for sid, defs in sids],
+            list(externals),
+            [(u, v, attrs) for (u, v), attrs in edges.items()],
+            list(unresolved.items()),
+            list(names.items()),
+        )
 
 
 def _edge_keys(
