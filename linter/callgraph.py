@@ -162,7 +162,7 @@ def build(
                 for f, d in defs:
                     _edges_of(sink, project, sid, f, d, members, macros, dual, values, expand)
             if edge_cache is not None and key is not None and sink.ops is not None:
-                edge_cache.store.put("edges", slot, (key, _FileEdges.of(sink.ops, sids)))
+                edge_cache.store.put("edges", slot, (key, _FileEdges.of(sink.ops, sids, g)))
                 worked_out += 1
             sink.ops = None
     if edge_cache is not None:
@@ -277,21 +277,18 @@ class _FileEdges:
     names: list[tuple[str, int]]
 
     @classmethod
-    def of(cls, ops: list[tuple[Any, ...]], sids: list[tuple[str, list[Any]]]) -> _FileEdges:
-        """The steps _edges_of took for a file, merged as the graph merged them."""
+    def of(cls, ops: list[tuple[Any, ...]], sids: list[tuple[str, list[Any]]], g: Graph) -> _FileEdges:
+        """A file's edges from the steps _edges_of took for it, right after it took them:
+        each edge as the graph holds it then (merged from all the file's sites; only this
+        file adds edges from its symbols before the later passes)."""
+        succ = _adjacency(g)[0]
         externals: dict[tuple[str, str], None] = {}
-        edges: dict[tuple[str, str], dict[str, Any]] = {}
+        pairs: dict[tuple[str, str], None] = {}
         unresolved: Counter[str] = Counter()
         names: Counter[str] = Counter()
-        scratch: Graph = nx.DiGraph()
         for op in ops:
             if op[0] == 0:
-                u, v = op[1], op[2]
-                scratch.add_node(u)
-                scratch.add_node(v)
-                _add_edge(scratch, u, v, op[3], op[4], **op[5])
-                if (u, v) not in edges:
-                    edges[(u, v)] = scratch.edges[u, v]
+                pairs.setdefault((op[1], op[2]), None)
             elif op[0] == 1:
                 externals.setdefault((op[1], op[2]), None)
             else:
@@ -301,7 +298,7 @@ class _FileEdges:
         return cls(
             [(sid, len(defs)) for sid, defs in sids],
             list(externals),
-            [(u, v, attrs) for (u, v), attrs in edges.items()],
+            [(u, v, dict(succ[u][v])) for u, v in pairs],
             list(unresolved.items()),
             list(names.items()),
         )
