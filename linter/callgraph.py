@@ -152,19 +152,18 @@ def build(
             slot, key = file_keys.get(path, (None, None))
             found = got.get(slot) if slot is not None else None
             kept = found[1] if isinstance(found, tuple) and len(found) == 2 and found[0] == key else None
-            kept = kept if isinstance(kept, _FileEdges) else None
-            if kept is not None and kept.shape == [(sid, len(defs)) for sid, defs in sids]:
+            if isinstance(kept, _FileEdges) and kept.shape == [(sid, len(defs)) for sid, defs in sids]:
                 sink.replay(kept)
                 replayed += 1
                 continue
-            sink.ops = [] if key is not None else None
+            sink.record = _Record() if key is not None else None
             for sid, defs in sids:
                 for f, d in defs:
                     _edges_of(sink, project, sid, f, d, members, macros, dual, values, expand)
-            if edge_cache is not None and key is not None and sink.ops is not None:
-                edge_cache.store.put("edges", slot, (key, _FileEdges.of(sink.ops, sids, g)))
+            if edge_cache is not None and sink.record is not None:
+                edge_cache.store.put("edges", slot, (key, _FileEdges.of(sink.record, sids, g)))
                 worked_out += 1
-            sink.ops = None
+            sink.record = None
     if edge_cache is not None:
         stats.files_replayed, stats.files_worked_out = replayed, worked_out
     _function_macros(g, project, macros, expand)
@@ -216,33 +215,44 @@ def _add_edge(g: Graph, u: str, v: str, kind: str, line: int, **extra: Any) -> N
             old.pop("cond", None)
 
 
+@dataclass
+class _Record:
+    """What one file's definitions added, in the order they added it: the edges (u, v)
+    first made, the external nodes, the unresolved reasons and names counted."""
+
+    pairs: dict[tuple[str, str], None] = field(default_factory=dict)
+    externals: dict[tuple[str, str], None] = field(default_factory=dict)
+    unresolved: Counter[str] = field(default_factory=Counter)
+    unresolved_names: Counter[str] = field(default_factory=Counter)
+
+
 class _Sink:
     """Where _edges_of puts what it finds: edges and external nodes into the graph,
-    unresolved names into the stats; while `ops` is a list, each step is also written
-    down there, to be replayed on a later build in the same order."""
+    unresolved names into the stats; while `record` is set, what the file being worked
+    out adds is noted there too, to be kept for a later build."""
 
-    __slots__ = ("g", "stats", "ops")
+    __slots__ = ("g", "stats", "record")
 
     def __init__(self, g: Graph, stats: GraphStats) -> None:
         self.g, self.stats = g, stats
-        self.ops: list[tuple[Any, ...]] | None = None
+        self.record: _Record | None = None
 
     def edge(self, u: str, v: str, kind: str, line: int, extra: dict[str, Any]) -> None:
-        if self.ops is not None:
-            self.ops.append((0, u, v, kind, line, extra))
+        if self.record is not None:
+            self.record.pairs.setdefault((u, v), None)
         _add_edge(self.g, u, v, kind, line, **extra)
 
     def external(self, name: str, kind: str) -> str:
-        if self.ops is not None:
-            self.ops.append((1, name, kind))
+        if self.record is not None:
+            self.record.externals.setdefault((name, kind), None)
         return _external(self.g, name, kind)
 
     def unresolved(self, reason: str, name: str | None = None) -> None:
-        if self.ops is not None:
-            self.ops.append((2, reason, name))
-        self.stats.unresolved[reason] += 1
-        if name is not None:
-            self.stats.unresolved_names[name] += 1
+        for counts in (self.stats, self.record):  # the same two counters on each
+            if counts is not None:
+                counts.unresolved[reason] += 1
+                if name is not None:
+                    counts.unresolved_names[name] += 1
 
     def replay(self, kept: _FileEdges) -> None:
         """A file's edges as an earlier build left them: its external nodes, then its
@@ -277,30 +287,17 @@ class _FileEdges:
     names: list[tuple[str, int]]
 
     @classmethod
-    def of(cls, ops: list[tuple[Any, ...]], sids: list[tuple[str, list[Any]]], g: Graph) -> _FileEdges:
-        """A file's edges from the steps _edges_of took for it, right after it took them:
-        each edge as the graph holds it then (merged from all the file's sites; only this
-        file adds edges from its symbols before the later passes)."""
+    def of(cls, record: _Record, sids: list[tuple[str, list[Any]]], g: Graph) -> _FileEdges:
+        """A file's edges from what _edges_of recorded for it, right after it did: each edge
+        as the graph holds it then (merged from all the file's sites; only this file adds
+        edges from its symbols before the later passes)."""
         succ = _adjacency(g)[0]
-        externals: dict[tuple[str, str], None] = {}
-        pairs: dict[tuple[str, str], None] = {}
-        unresolved: Counter[str] = Counter()
-        names: Counter[str] = Counter()
-        for op in ops:
-            if op[0] == 0:
-                pairs.setdefault((op[1], op[2]), None)
-            elif op[0] == 1:
-                externals.setdefault((op[1], op[2]), None)
-            else:
-                unresolved[op[1]] += 1
-                if op[2] is not None:
-                    names[op[2]] += 1
         return cls(
             [(sid, len(defs)) for sid, defs in sids],
-            list(externals),
-            [(u, v, dict(succ[u][v])) for u, v in pairs],
-            list(unresolved.items()),
-            list(names.items()),
+            list(record.externals),
+            [(u, v, dict(succ[u][v])) for u, v in record.pairs],
+            list(record.unresolved.items()),
+            list(record.unresolved_names.items()),
         )
 
 
@@ -350,10 +347,9 @@ def _edges_of(
     members: dict[str, set[str]],
     macros: Mapping[str, tuple[str, ...]],
     dual: Mapping[str, Dual],
-    values: Container[str] = frozenset(),
-    expand: _Expansions | None = None,
+    values: Container[str],
+    through: _Expansions,
 ) -> None:
-    through = expand or _Expansions(macros, project, dual)
     edge, external, unresolved = sink.edge, sink.external, sink.unresolved
     refs: Iterable[Ref] = (*d.calls, *d.refs)
     dead = never_called()
@@ -531,9 +527,7 @@ def _through_macro(
     return out
 
 
-def _function_macros(
-    g: Graph, project: Project, macros: Mapping[str, tuple[str, ...]], expand: _Expansions | None = None
-) -> None:
+def _function_macros(g: Graph, project: Project, macros: Mapping[str, tuple[str, ...]], expand: _Expansions) -> None:
     """A function defined by a macro (`DEFINE_IDTENTRY(exc_divide_error) { ... }`) also runs
     the macro's own code: edges to what the macro's body calls."""
     dead = never_called()
@@ -542,7 +536,7 @@ def _function_macros(
             if not inv.args or not _FUNCTION_MACRO.match(inv.name) or inv.name not in macros:
                 continue
             for sid in project.resolve(inv.args[0], f.path):
-                for callee, cond in (expand or _Expansions(macros, project, None))(inv.name, dual=False).items():
+                for callee, cond in expand(inv.name, dual=False).items():
                     if dead.match(callee):
                         continue
                     for t in project.resolve(callee, f.path) or [_external(g, callee, "function")]:
@@ -572,11 +566,11 @@ def _runtime_roots(g: Graph, project: Project) -> None:
                 mark(n, data.roles[role])
         if attrs.get("kind") == "asm" and attrs.get("section") in data.asm_sections:
             mark(n, data.asm_sections[attrs["section"]])
-    nodes = g.nodes
+    nodes, succ = g.nodes, _adjacency(g)[0]
     for u, src in nodes(data=True):  # in the graph's order, as a walk over every edge would
         if src.get("kind") != "object" or section_class(src.get("section")) != "runtime":
             continue
-        for v, e in _adjacency(g)[0][u].items():
+        for v, e in succ[u].items():
             if e["kind"] == "ref" and nodes[v].get("kind") == "function":
                 mark(v, f"address stored in {src.get('name')} ({src.get('section')})")
 

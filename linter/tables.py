@@ -903,13 +903,6 @@ def header_defines(root: str, arch: str = "x86") -> tuple[tuple[HeaderDefine, ..
     return tuple(new(HeaderDefine, d) for v in groups.values() for d in v), externs
 
 
-def _header_defines(root: str, arch: str = "x86") -> tuple[tuple[HeaderDefine, ...], frozenset[str]]:
-    """_header_rows as HeaderDefines, in the headers' order."""
-    rows, externs = _header_rows(root, arch)
-    new = tuple.__new__
-    return tuple([new(HeaderDefine, r) for r in rows]), externs
-
-
 def _header_rows(root: str, arch: str = "x86") -> tuple[list[Row], frozenset[str]]:
     """Every `#define` of the tree's include/ and arch/<arch>/include/ headers with its
     condition (user-space alternatives, `#ifndef __KERNEL__`, left out), as plain
