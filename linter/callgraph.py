@@ -104,7 +104,8 @@ def build(
     dual = dual or {}
     for f in project.facts:
         for name in f.macro_names:
-            macros.setdefault(name, ())
+            if name not in macros:  # not setdefault: a lazy header macro would be worked out
+                macros[name] = ()
         for name, called in f.macro_calls:
             if name not in macros or macros[name] == ():
                 macros[name] = called

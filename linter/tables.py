@@ -989,26 +989,37 @@ class LazyMacros(MutableMapping[str, tuple[str, ...]]):
     the graph first asks for it: most of the tree's 270,000 header macros are never used
     by the files in scope.  Names set on the mapping (a file's own macros) come first."""
 
-    def __init__(self, groups: dict[str, list[Row]], done: dict[str, tuple[str, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        groups: dict[str, list[Row]],
+        done: dict[str, tuple[str, ...]] | None = None,
+        hidden: frozenset[str] = frozenset(),
+    ) -> None:
         self._groups = groups
+        self._hidden = hidden  # names in groups that are not macros here (see tree_macros)
         self._done: dict[str, tuple[str, ...]] = {} if done is None else done
         self._own: dict[str, tuple[str, ...]] = {}
 
     def overlay(self) -> LazyMacros:
         """A mapping over the same definitions (and cache) whose own names start empty."""
-        return LazyMacros(self._groups, self._done)
+        return LazyMacros(self._groups, self._done, self._hidden)
+
+    def _header(self, name: object) -> bool:
+        return name in self._groups and name not in self._hidden
 
     def __getitem__(self, name: str) -> tuple[str, ...]:
         if name in self._own:
             return self._own[name]
         got = self._done.get(name)
         if got is None:
+            if name in self._hidden:
+                raise KeyError(name)
             got = _merge_variants([(d[3], _define_calls(d)) for d in self._groups[name]])
             self._done[name] = got
         return got
 
     def __contains__(self, name: object) -> bool:
-        return name in self._own or name in self._groups
+        return name in self._own or self._header(name)
 
     def __setitem__(self, name: str, value: tuple[str, ...]) -> None:
         self._own[name] = value
@@ -1022,13 +1033,13 @@ class LazyMacros(MutableMapping[str, tuple[str, ...]]):
 
     def __iter__(self) -> Iterator[str]:
         yield from self._own
-        yield from (n for n in self._groups if n not in self._own)
+        yield from (n for n in self._groups if n not in self._own and n not in self._hidden)
 
     def __bool__(self) -> bool:  # `if macros:` asks this in a hot loop: no walk over the names
-        return bool(self._groups or self._own)
+        return bool(self._own) or any(True for _ in self)
 
     def __len__(self) -> int:
-        return len(self._groups) + sum(1 for n in self._own if n not in self._groups)
+        return sum(1 for _ in self)
 
 
 @lru_cache(maxsize=8)
@@ -1040,7 +1051,8 @@ def tree_macros(root: str, arch: str = "x86") -> LazyMacros:
     externs = _header_macros(root, arch)[1]
     # A name also declared as a function is one in some configuration (mutex_lock is a
     # macro only with lock debugging): not a macro here, see dual_macros.
-    return LazyMacros({n: v for n, v in _defines_by_name(root, arch).items() if n not in externs})
+    # (left out as the mapping is asked, not by copying the 270,000 names)
+    return LazyMacros(_defines_by_name(root, arch), hidden=externs)
 
 
 def _defines_by_name(root: str, arch: str) -> dict[str, list[Row]]:
