@@ -30,7 +30,7 @@ from hvlint.tables import table_for
 if TYPE_CHECKING:
     from hvlint.review import Review
 
-SUBCOMMANDS = ("check", "rules", "explain", "sections", "callgraph", "path")
+SUBCOMMANDS = ("check", "rules", "explain", "sections", "callgraph", "path", "crosscheck")
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "email", "html")
 SECTION_FORMATS = ("text", "json")
 
@@ -87,6 +87,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--cache-dir", metavar="DIR", help="the cache directory (default: $HVLINT_CACHE_DIR, else ~/.cache/hvlint)"
     )
     c.add_argument("--verbose", "-v", action="store_true", help="each phase on stderr with its time and memory")
+    _precise_options(c)
     c.add_argument("--no-progress", action="store_true", help="no progress bar (shown on a terminal after 1 s)")
     c.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
     c.add_argument("--debug", action="store_true", help="tracebacks for internal errors")
@@ -104,6 +105,7 @@ def _build_parser() -> argparse.ArgumentParser:
     g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     g.add_argument("--cache-dir", metavar="DIR", help="the cache directory")
     g.add_argument("--config", metavar="FILE", help="only the edges a kernel .config compiles (see `cond`)")
+    _precise_options(g)
 
     pa = sub.add_parser("path", help="the shortest call/reference path from one symbol to another")
     pa.add_argument("source", metavar="FROM")
@@ -117,6 +119,19 @@ def _build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--cache-dir", metavar="DIR", help="the cache directory")
     pa.add_argument("--config", metavar="FILE", help="only the edges a kernel .config compiles")
     pa.add_argument("--format", default="text", choices=("text", "json"))
+    _precise_options(pa)
+
+    x = sub.add_parser("crosscheck", help="where tree-sitter and libclang disagree on the files with compile commands")
+    x.add_argument("path", metavar="PATH")
+    x.add_argument("--root")
+    x.add_argument("--scope", default="default", choices=("default", "all"))
+    x.add_argument("--jobs", "-j", type=int, default=None)
+    x.add_argument("--arch", default="x86")
+    x.add_argument("--format", default="text", choices=("text", "json"))
+    x.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    x.add_argument("--cache-dir", metavar="DIR", help="the cache directory")
+    x.add_argument("--verbose", "-v", action="store_true", help="the compile database, dropped flags, fallbacks")
+    _precise_options(x)
 
     sub.add_parser("rules", help="list the rules")
     e = sub.add_parser("explain", help="a rule's documentation")
@@ -126,6 +141,36 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("--arch", default="x86")
     s.add_argument("--format", default="text", choices=SECTION_FORMATS)
     return p
+
+
+def _precise_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--compile-commands",
+        metavar="FILE",
+        help="precise mode: parse the files this compile_commands.json lists with libclang "
+        "(default: compile_commands.json in --build-dir or at the tree root, when libclang is installed)",
+    )
+    p.add_argument("--build-dir", metavar="DIR", help="the tree's build folder (make O=DIR): its generated headers")
+    p.add_argument("--no-compile-commands", action="store_true", help="tree-sitter only, even with a compile database")
+
+
+def _open_precise(ns: argparse.Namespace, opts: Options, required: bool = False):  # type: ignore[no-untyped-def]
+    """The run's precise mode (hvlint.precise), or None: asked for with --compile-commands
+    or --build-dir (then a missing database or libclang is an error), else found at the root."""
+    if getattr(ns, "no_compile_commands", False) and not required:
+        return None
+    from hvlint.engine import find_tree
+    from hvlint.precise import open_precise
+
+    root, in_tree = find_tree(opts)
+    explicit = required or bool(ns.compile_commands or ns.build_dir)
+    if not in_tree:
+        if explicit:
+            raise HvlintError("precise mode needs a kernel tree (PATH is not inside one)")
+        return None
+    cc = os.path.abspath(ns.compile_commands) if ns.compile_commands else None
+    bd = os.path.abspath(ns.build_dir) if ns.build_dir else None
+    return open_precise(root, cc, bd, explicit)
 
 
 def _jobs(value: int | None) -> int:
@@ -206,6 +251,7 @@ def _graph(ns: argparse.Namespace):  # type: ignore[no-untyped-def]
     from hvlint.engine import build_graph, collect
 
     opts = Options(paths=[ns.path], root=ns.root, scope=ns.scope, jobs=_jobs(ns.jobs), arch=ns.arch)
+    opts.precise = _open_precise(ns, opts)
     res = collect(opts)
     _, g, stats = build_graph(res.root, res.in_tree, res.facts, ns.arch, res.fact_keys)
     if ns.config:
@@ -383,6 +429,7 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
     )
     from hvlint import cache
 
+    opts.precise = _open_precise(ns, opts)
     with cache.opened(ns.no_cache, ns.cache_dir):
         return _check(ns, cfg, opts, out, err)
 
@@ -514,11 +561,39 @@ def _report(
     if ns.statistics:
         for rule_id, n in sorted(Counter(f.rule for f in findings).items()):
             err.append(f"{n:6}  {rule_id}")
+    if opts.precise is not None and ns.verbose:
+        err.extend(f"hvlint: {line}" for line in opts.precise.details())
+    if opts.precise is not None and not ns.quiet:
+        err.append(opts.precise.summary())
     if not ns.quiet:
         err.append(_summary(res, findings, fixed_count, review_))
     if ns.output:
         _write_output(ns.output, out)
     return 1 if _fails(findings, ns.fail_on) else 0
+
+
+def _cmd_crosscheck(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
+    """Both front ends over the files with compile commands: where they disagree."""
+    import json
+
+    from hvlint import cache, crosscheck, precise
+    from hvlint.engine import build_graph, collect
+
+    opts = Options(paths=[ns.path], root=ns.root, scope=ns.scope, jobs=_jobs(ns.jobs), arch=ns.arch)
+    p = _open_precise(ns, opts, required=True)
+    with cache.opened(ns.no_cache, ns.cache_dir):
+        res = collect(opts)  # tree-sitter alone
+        _, g_ts, _ = build_graph(res.root, res.in_tree, res.facts, ns.arch, res.fact_keys)
+        merged = precise.apply(p, res.root, res.facts, opts.jobs)
+        _, g_lc, _ = build_graph(res.root, res.in_tree, merged, ns.arch, None)
+    rep = crosscheck.compare(g_ts, g_lc, p.libclang)
+    if ns.verbose:
+        err.extend(f"hvlint: {line}" for line in p.details())
+    if ns.format == "json":
+        out.append(json.dumps(crosscheck.render_json(rep, p.summary()), indent=2))
+    else:
+        out.extend(crosscheck.render_text(rep, p.summary()))
+    return 0
 
 
 def _write_output(path: str, out: list[str]) -> None:
@@ -555,6 +630,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = _cmd_sections(ns.path, ns.arch, ns.format, out)
         elif ns.command in ("callgraph", "path"):
             code = _cmd_graph(ns, out, err)
+        elif ns.command == "crosscheck":
+            code = _cmd_crosscheck(ns, out, err)
         else:
             code = _cmd_check(ns, out, err)
     except HvlintError as exc:

@@ -53,6 +53,8 @@ class Options:
     section_macros: dict[str, str] = field(default_factory=dict)
     config_file: str = ""
     entry_points: tuple[Any, ...] = ()
+    # Precise mode (hvlint.precise.Precise): the files of a compile database get libclang's view.
+    precise: Any = None
 
 
 @dataclass
@@ -241,7 +243,7 @@ def _vocab_sig(v: Vocabulary) -> bytes:
     parts = [
         "\n".join(sorted(x)) for x in (v.blank, v.calls, v.dsl, v.pair, v.syscall, v.sections, v.record_in_defines)
     ]
-    parts.append(repr(sorted(v.typearg)) + repr(sorted(v.blocks)))
+    parts.append(repr(sorted(v.typearg)) + repr(sorted(v.blocks)) + repr(v.macro_sections))
     return digest(*parts)
 
 
@@ -314,7 +316,8 @@ def _extract_all(
 
     c = cache.current()
     if c is None or not c.enabled:
-        return (*_parse_all(opts, root, in_tree, refs), {})
+        files, facts, table = _parse_all(opts, root, in_tree, refs)
+        return files, _precise(opts, root, facts), table, {}
     from hvlint.cache import digest, salt
 
     inputs = inputs or _inputs(opts, root, in_tree)
@@ -333,7 +336,21 @@ def _extract_all(
                 c.put_bytes("facts", k, blob)
             else:
                 c.put("facts", k, f)
+    if opts.precise is not None:
+        facts = _precise(opts, root, facts)
+        # libclang's facts depend on more than the file (its flags, every header it reads):
+        # their edges are worked out each run, not kept under the tree-sitter facts' keys
+        keys = {rel: k for rel, k in keys.items() if rel not in opts.precise.libclang}
     return files, facts, table, keys
+
+
+def _precise(opts: Options, root: str, facts: list[FileFacts]) -> list[FileFacts]:
+    if opts.precise is None:
+        return facts
+    from hvlint import precise
+
+    opts.progress.phase("libclang")
+    return precise.apply(opts.precise, root, facts, max(1, opts.jobs))
 
 
 def _parse_all(
@@ -520,7 +537,13 @@ def run(opts: Options) -> RunResult:
     c = cache.current()
     inputs = key = None
     whole = _whole(opts, root, in_tree)
-    if c is not None and c.enabled and opts.reuse is None and (whole or not project_rules or not in_tree):
+    if (
+        c is not None
+        and c.enabled
+        and opts.reuse is None
+        and opts.precise is None  # libclang's facts hang on headers and flags the key does not hold
+        and (whole or not project_rules or not in_tree)
+    ):
         # The whole result of a run over the same text: nothing to parse or build.  (Files
         # named inside a tree take the rest of the scope as context: not keyed here.)
         inputs = _inputs(opts, root, in_tree)

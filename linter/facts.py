@@ -197,6 +197,9 @@ class FileFacts:
     invocations: tuple[Invocation, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     stats: ParseStats = field(default_factory=ParseStats)
+    # Which front end the declarations come from: "tree-sitter", or "libclang" (precise
+    # mode: tree-sitter's facts with libclang's view of one configuration over them).
+    front: str = "tree-sitter"
 
     def owner_of(self, ann: Annotation) -> Decl | None:
         return None if ann.owner is None else self.decls[ann.owner]

@@ -88,7 +88,12 @@ class Project:
         self._by_name = None
         static = d.storage == "static"
         sid = f"{f.path}::{d.name}"
-        section, via = (d.section, "") if f.lang == "asm" else self._section_of(f, d)
+        if f.lang == "asm":
+            section, via = d.section, ""
+        elif d.section is not None:  # precise mode: the section after macro expansion
+            section, via = d.section, "libclang"
+        else:
+            section, via = self._section_of(f, d)
         if section is None and f.lang != "asm":
             section = _default_section(d)
         if sid not in self.symbols or (via and not self.symbols[sid].section_from):
@@ -160,6 +165,8 @@ def annotation_section(ann: Annotation, table: SectionTable) -> str | None:
         return entry.section
     if ann.section is not None and (ann.is_raw_attribute or ann.name == table.section_macro):
         return ann.section
+    if ann.section is not None and ann.section_expr is None:
+        return ann.section  # a declaration macro's own section (DEFINE_PER_CPU, DEFINE_IDTENTRY)
     if table.section_stringify and ann.name == table.section_macro and ann.args:
         return ann.args.strip()
     return None

@@ -59,7 +59,15 @@ def base_vocabulary() -> Vocabulary:
         syscall=_names(t, "syscall", src),
         typearg=_typearg(t, src),
         blocks=_blocks(t, src),
+        macro_sections=_macro_sections(t, src),
     )
+
+
+def _macro_sections(table: dict[str, Any], source: str) -> tuple[tuple[str, str], ...]:
+    value = table.get("macro_sections", {})
+    if not isinstance(value, dict) or not all(isinstance(v, str) and v.startswith(".") for v in value.values()):
+        raise HvlintError(f"{source}: [macro_sections] must map a declaration macro to a section name")
+    return tuple(sorted(value.items()))
 
 
 def _blocks(table: dict[str, Any], source: str) -> tuple[tuple[str, str], ...]:
@@ -564,6 +572,7 @@ def vocabulary_for(table: SectionTable) -> Vocabulary:
         typearg=base.typearg,
         sections=sections,
         blocks=base.blocks,
+        macro_sections=base.macro_sections,
     )
 
 

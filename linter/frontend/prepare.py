@@ -55,6 +55,10 @@ class Vocabulary:
     sections: frozenset[str] = frozenset()
     # `DT_MACHINE_START(...) ... MACHINE_END`: opening macro -> closing macro, blanked between
     blocks: tuple[tuple[str, str], ...] = ()
+    # Declaration macros that put what they declare in a section of their own
+    # (`DEFINE_PER_CPU(type, name)` -> .data..percpu, `DEFINE_IDTENTRY(f)` -> .noinstr.text):
+    # macro -> section; the macro is recorded as the declaration's annotation.
+    macro_sections: tuple[tuple[str, str], ...] = ()
     record_in_defines: frozenset[str] = frozenset({"__attribute__", "__attribute", "__section"})
 
     def pattern(self) -> re.Pattern[str]:
@@ -88,6 +92,7 @@ class RawAnnotation:
     end: int
     args: tuple[int, int] | None  # byte range inside the outer parentheses
     in_macro: str | None = None
+    section: str | None = None  # a declaration macro's own section (Vocabulary.macro_sections)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +331,7 @@ def prepare(
     _pass_vocabulary(text, vocab, pat, skip, blanker, replace, result)
     _iterators(text, skip, blanker, replace)
     _asm_statements(text, skip, blanker, replace)
-    _line_macros(text, skip, blanker, replace, vocab, result.invocations)
+    _line_macros(text, skip, blanker, replace, vocab, result.invocations, result.annotations)
     _macro_dot_blocks(text, skip, blanker)
     _odd_arguments(text, skip, blanker, replace)
     _string_macros(text, lexical_strings, skip, replace)
@@ -516,6 +521,9 @@ def _pass_vocabulary(
             pos = close
         elif name in vocab.pair:
             parts = split_top_level(text, p + 1, close - 1)
+            own = dict(vocab.macro_sections).get(name)
+            if own is not None and len(parts) in (2, 3):
+                result.annotations.append(RawAnnotation(name, start, end, None, section=own))
             if len(parts) in (2, 3):
                 # `DEFINE_PER_CPU(u64 [4], x)`: the array part cannot stand before the name
                 for am in re.finditer(r"\[[^\]]*\]", text[parts[0][0] : parts[0][1]]):
@@ -828,6 +836,7 @@ def _line_macros(
     replace: list[tuple[int, str]],
     vocab: Vocabulary,
     invocations: list[tuple[str, int, tuple[str, ...]]],
+    annotations: list[RawAnnotation] | None = None,
 ) -> None:
     """Macro invocations at the start of a line that stand for declarations or code:
     `DECLARE_WORK(name, fn);` -> `DECLARE_WORK name          ;` (a declaration of `name`),
@@ -865,6 +874,9 @@ def _line_macros(
             head = f"void {first}()"
             if re.fullmatch(r"[A-Za-z_]\w*", first) and len(head) <= close - start:
                 replace.append((start, head + " " * (close - start - len(head))))
+                own = dict(vocab.macro_sections).get(name)
+                if own is not None and annotations is not None:  # `__visible noinstr void f(...)`
+                    annotations.append(RawAnnotation(name, start, start + len(name), None, section=own))
                 # the macro's own code (entry/exit work around the body) belongs to it too
                 invocations.append((name, start, (first,)))
             continue

@@ -245,7 +245,7 @@ def _annotation(raw: RawAnnotation, text: str, lines: _Lines) -> Annotation:
                     section_expr = it.args
         elif raw.name == "__section":
             section_expr = args
-    section = literal_section(section_expr) if section_expr is not None else None
+    section = literal_section(section_expr) if section_expr is not None else raw.section
     return Annotation(
         raw.name,
         lines.span(raw.start, raw.end),
@@ -758,6 +758,9 @@ class _Extractor:
                 out.append(ann)
                 continue
             owner, position = self.owner(root, raw.start, raw.end)
+            if raw.section is not None and owner is None:
+                # `DEFINE_PER_CPU(type, name)`: the declaration whose name follows the macro
+                owner, position = self._declared_after(raw.end), "specifiers"
             if owner is None and position not in ("member", "argument") and self._places(ann):
                 # The tree gave no declaration here: read the statement's tokens instead.
                 owner, position = self.scan_decl(raw.start, raw.end), "declarator"
@@ -770,6 +773,14 @@ class _Extractor:
                 continue
             out.append(replace(ann, owner=owner, position=position))
         return out
+
+    def _declared_after(self, pos: int) -> int | None:
+        best = None
+        for i, d in enumerate(self.decls):
+            s = d.name_span.start
+            if pos <= s < pos + 512 and d.scope is None and (best is None or s < self.decls[best].name_span.start):
+                best = i
+        return best
 
     def _places(self, ann: Annotation) -> bool:
         return ann.name in self.sections or ann.section_expr is not None
