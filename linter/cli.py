@@ -587,6 +587,7 @@ def _cmd_crosscheck(ns: argparse.Namespace, out: list[str], err: list[str]) -> i
         merged = precise.apply(p, res.root, res.facts, opts.jobs)
         _, g_lc, _ = build_graph(res.root, res.in_tree, merged, ns.arch, None)
     rep = crosscheck.compare(g_ts, g_lc, p.libclang)
+    rep.member_calls = crosscheck.member_calls({k: v for k, v in p.views.items() if k in p.libclang})
     if ns.verbose:
         err.extend(f"hvlint: {line}" for line in p.details())
     if ns.format == "json":

@@ -44,6 +44,8 @@ class Report:
     edges_libclang: int = 0
     agreeing_edges: int = 0
     found: list[Disagreement] = field(default_factory=list)
+    # (path, caller, member, struct.member): the calls through a struct member libclang typed
+    member_calls: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def counts(self) -> Counter[str]:
         return Counter(d.kind for d in self.found)
@@ -112,10 +114,23 @@ def compare(g_ts: Any, g_lc: Any, files: set[str]) -> Report:
     return rep
 
 
+def member_calls(views: Any) -> list[tuple[str, str, str, str]]:
+    """The calls through struct members in libclang's views, with the struct they go
+    through: what tree-sitter knows only by the member's name."""
+    out = []
+    for path, v in sorted(views.items()):
+        for d in v.decls:
+            for member, typed in d.through:
+                out.append((path, d.name, member, typed))
+    return out
+
+
 def render_text(rep: Report, precise_summary: str) -> list[str]:
+    structs = len({t for *_, t in rep.member_calls})
     out = [
         f"{precise_summary}; {rep.symbols} symbols defined in both, "
-        f"{rep.agreeing_edges} edges agree (tree-sitter {rep.edges_tree_sitter}, libclang {rep.edges_libclang})"
+        f"{rep.agreeing_edges} edges agree (tree-sitter {rep.edges_tree_sitter}, libclang {rep.edges_libclang}); "
+        f"{len(rep.member_calls)} calls through {structs} struct members typed by libclang"
     ]
     counts = rep.counts()
     for kind, what in KINDS.items():
@@ -132,5 +147,6 @@ def render_json(rep: Report, precise_summary: str) -> dict[str, Any]:
         "symbols_compared": rep.symbols,
         "edges": {"tree-sitter": rep.edges_tree_sitter, "libclang": rep.edges_libclang, "agree": rep.agreeing_edges},
         "counts": {k: rep.counts().get(k, 0) for k in KINDS},
+        "member_calls": [{"path": p, "caller": c, "member": m, "through": t} for p, c, m, t in rep.member_calls],
         "disagreements": [d.as_dict() for d in sorted(rep.found, key=lambda d: (d.path, d.line, d.kind, d.symbol))],
     }

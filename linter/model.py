@@ -91,7 +91,8 @@ class Project:
         if f.lang == "asm":
             section, via = d.section, ""
         elif d.section is not None:  # precise mode: the section after macro expansion
-            section, via = d.section, "libclang"
+            # an attribute put it there (`__init`), or none did: a plain definition (HV305's)
+            section, via = d.section, "libclang" if d.section != _default_section(d) else ""
         else:
             section, via = self._section_of(f, d)
         if section is None and f.lang != "asm":

@@ -14,6 +14,7 @@ Fixture units (one test each, id = path relative to corpus/):
 * each tree in corpus/trees/ (linted whole, from its root; marks from all its files,
   paths relative to the tree root);
 * corpus/badinput, whose files cannot carry comments: expectations in EXPECT.toml.
+* corpus/precise, a tree for precise mode: tests/test_precise.py lints it with a compile database.
 
 A unit xfails only when everything matches except that exactly its `todo:` findings are
 missing.  hvlint must write nothing while it runs: each unit's folder is compared
@@ -69,7 +70,7 @@ def _units() -> list[Unit]:
     for dirpath, dirnames, filenames in os.walk(CORPUS):
         d = Path(dirpath)
         if d == CORPUS:
-            dirnames[:] = [n for n in dirnames if n not in ("trees", "badinput")]
+            dirnames[:] = [n for n in dirnames if n not in ("trees", "badinput", "precise")]
         dirnames.sort()
         for name in sorted(filenames):
             if name.endswith(SOURCE_SUFFIXES):

@@ -141,6 +141,13 @@ def sanitize(argv: Sequence[str], directory: str, source: str, places: Sequence[
     def resolve(p: str) -> str:
         return p if os.path.isabs(p) else os.path.join(directory, p)
 
+    def drop_with_value(flag: str, why: str) -> None:
+        """Drop `flag` and the argument after it (`-o out.o`, `-load lib.so`)."""
+        nonlocal i
+        value = argv[i] if i < n else ""
+        i += 1
+        dropped.append((f"{flag} {value}", why))
+
     while i < n:
         a = argv[i]
         i += 1
@@ -148,9 +155,7 @@ def sanitize(argv: Sequence[str], directory: str, source: str, places: Sequence[
             dropped.append((a, "response file"))
             continue
         if a in _LOADS_CODE_EXACT:
-            value = argv[i] if i < n else ""
-            i += 1
-            dropped.append((f"{a} {value}", "loads code (plugin)"))
+            drop_with_value(a, "loads code (plugin)")
             continue
         if a.startswith(_LOADS_CODE):
             dropped.append((a, "loads code (plugin)"))
@@ -169,9 +174,7 @@ def sanitize(argv: Sequence[str], directory: str, source: str, places: Sequence[
                 dropped.append((f"{a} {value}", "passed to another tool"))
             continue
         if a in _OUTPUT_WITH_VALUE:
-            value = argv[i] if i < n else ""
-            i += 1
-            dropped.append((f"{a} {value}", "output or dependency file"))
+            drop_with_value(a, "output or dependency file")
             continue
         if a in _OUTPUT_FLAGS or a.startswith(("-Wp,-MD", "-Wp,-MMD", "-MF", "-o", "-save-temps=")):
             dropped.append((a, "output or dependency file"))
