@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 
 from hvlint.errors import HvlintError
 from hvlint.facts import FileFacts
-from hvlint.frontend.clang import ClangView, Command, Database, available, find_database, load_database, merge
+from hvlint.frontend.clang import (
+    ClangView,
+    Command,
+    Database,
+    available,
+    file_states,
+    find_database,
+    load_database,
+    merge,
+)
 
 
 @dataclass
@@ -23,9 +32,13 @@ class Precise:
     libclang: set[str] = field(default_factory=set)
     tree_sitter: set[str] = field(default_factory=set)
     fell_back: dict[str, str] = field(default_factory=dict)
+    from_cache: int = 0  # views the cache gave (their files unchanged)
+    parsed: set[str] = field(default_factory=set)  # files libclang parsed in this run
 
     def summary(self) -> str:
         back = f" ({len(self.fell_back)} fell back to tree-sitter)" if self.fell_back else ""
+        if self.from_cache:
+            back += f"; {self.from_cache} libclang views from the cache"
         return f"precise mode: {len(self.libclang)} files from libclang, {len(self.tree_sitter)} from tree-sitter{back}"
 
     def details(self) -> list[str]:
@@ -48,7 +61,7 @@ class Precise:
         with_errors = [v for v in self.views.values() if v.errors and v.failed is None]
         for v in sorted(with_errors, key=lambda v: v.path)[:10]:
             out.append(f"  {v.path}: libclang reported {len(v.errors)} error(s), first: {v.errors[0]}")
-        parsed = [v for v in self.views.values() if v.failed is None]
+        parsed = [v for rel, v in self.views.items() if v.failed is None and rel in self.parsed]
         if parsed:
             total = sum(v.seconds for v in parsed)
             out.append(f"  libclang: {len(parsed)} files, {total:.1f} s CPU, {total / len(parsed):.2f} s a file")
@@ -84,12 +97,46 @@ def _parse_one(args: tuple[str, Command]) -> ClangView:
     return parse(*args)
 
 
+def _view_key(root: str, cmd: Command) -> bytes:
+    from hvlint.cache import digest, salt
+
+    data = b""
+    try:
+        with open(os.path.join(root, cmd.path), "rb") as fh:
+            data = fh.read()
+    except OSError:
+        pass
+    return digest(salt(), b"libclang", os.path.realpath(root), cmd.path, "\0".join(cmd.args), digest(data))
+
+
 def ensure_views(p: Precise, root: str, paths: list[str], jobs: int) -> None:
-    """libclang's views of those of `paths` the database lists, parsed once a run."""
+    """libclang's views of those of `paths` the database lists, parsed once a run.  A view
+    is kept in the cache under the file's text and flags, and used while every file the
+    parse read (each header, generated ones in the build folder too) has the same size and
+    modification time."""
+    from hvlint import cache
+
     todo = [rel for rel in paths if rel in p.db.commands and rel not in p.views]
     if not todo:
         return
+    c = cache.current()
+    keys = {rel: _view_key(root, p.db.commands[rel]) for rel in todo} if c is not None and c.enabled else {}
+    if keys:
+        got = c.get_many("libclang", keys.values())
+        for rel, k in keys.items():
+            v = got.get(k)
+            if (
+                isinstance(v, ClangView)
+                and v.failed is None
+                and v.read
+                and file_states(f for f, _, _ in v.read) == v.read
+            ):
+                p.views[rel] = v
+                p.from_cache += 1
+        todo = [rel for rel in todo if rel not in p.views]
     work = [(root, p.db.commands[rel]) for rel in todo]
+    if not work:
+        return
     if jobs > 1 and len(work) > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
             views = list(pool.map(_parse_one, work, chunksize=1))
@@ -97,6 +144,9 @@ def ensure_views(p: Precise, root: str, paths: list[str], jobs: int) -> None:
         views = [_parse_one(w) for w in work]
     for v in views:
         p.views[v.path] = v
+        p.parsed.add(v.path)
+        if v.path in keys and v.failed is None:
+            c.put("libclang", keys[v.path], v)
 
 
 def apply(p: Precise, root: str, facts: list[FileFacts], jobs: int) -> list[FileFacts]:

@@ -232,3 +232,22 @@ def test_precise_mode_asked_for_without_a_database_is_a_one_line_error(tmp_path:
     assert r.returncode == 2 and "no compile_commands.json in" in r.stderr and "Traceback" not in r.stderr
     r = _hvlint(str(t))  # none found, none asked for: tree-sitter, as always
     assert r.returncode == 1 and "precise mode" not in r.stderr
+
+
+@needs_libclang
+def test_libclang_views_are_kept_while_every_file_the_parse_read_is_unchanged(tree: Path) -> None:
+    first = _hvlint("--format", "json", str(tree))
+    assert "views from the cache" not in first.stderr, first.stderr
+    again = _hvlint("--format", "json", str(tree))
+    assert "2 libclang views from the cache" in again.stderr
+    assert _found(again.stdout) == _found(first.stdout) == _marks(tree, "precise")
+    # a header pvh.c includes changes: its view is parsed again (evil.c includes nothing)
+    header = tree / "include/linux/init.h"
+    header.write_text(header.read_text().replace('__section(".init.text")', '__section(".init.text") '))
+    later = _hvlint("--format", "json", str(tree))
+    assert "1 libclang views from the cache" in later.stderr, later.stderr
+    # and a header edit that changes what the compiler sees changes the findings
+    header.write_text(header.read_text().replace("#define __init\t\t__section", "#define __init_was\t__section"))
+    header.write_text(header.read_text() + "#define __init\n")
+    gone = _hvlint("--format", "json", str(tree))
+    assert not {f for f in _found(gone.stdout) if f[2] == "HV301"}, gone.stdout

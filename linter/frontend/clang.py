@@ -369,6 +369,9 @@ class ClangView:
     rejected: tuple[str, ...] = ()
     seconds: float = 0.0
     failed: str | None = None  # why there is no view (libclang could not parse it)
+    # every file the parse read (the source, each header) with its size and mtime: the
+    # view stays valid while they do (hvlint.precise keeps views in the cache)
+    read: tuple[tuple[str, int, int], ...] = ()
 
 
 _REJECTED = re.compile(r"^(?:unknown argument|unsupported option|unknown warning option)[^']*'([^']+)'")
@@ -396,9 +399,22 @@ def parse(root: str, cmd: Command) -> ClangView:
             if d.severity >= ci.Diagnostic.Error and not _REJECTED.match(d.spelling)
         )
         decls = tuple(_Walker(path).decls(tu))
+        read = file_states([path] + [i.include.name for i in tu.get_includes()])
     except Exception as exc:  # libclang errors, a file that vanished: fall back to tree-sitter
         return ClangView(cmd.path, failed=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - t0)
-    return ClangView(cmd.path, decls, errors[:5], tuple(sorted(set(rejected))), time.perf_counter() - t0)
+    return ClangView(cmd.path, decls, errors[:5], tuple(sorted(set(rejected))), time.perf_counter() - t0, None, read)
+
+
+def file_states(paths: Iterable[str]) -> tuple[tuple[str, int, int], ...]:
+    """(path, size, mtime) of each file, in order, once each (-1, -1 for one that is gone)."""
+    out = []
+    for p in dict.fromkeys(os.path.realpath(p) for p in paths):
+        try:
+            st = os.stat(p)
+            out.append((p, st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((p, -1, -1))
+    return tuple(out)
 
 
 class _Walker:
