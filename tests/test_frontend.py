@@ -309,3 +309,40 @@ def test_zero_initialized_objects_land_in_bss() -> None:
     f = extract_c("t.c", src, Vocabulary(), refs=True)
     got = {d.name: _default_section(d) for d in f.decls}
     assert got == {"a": ".bss", "b": ".data", "c": ".bss", "d": ".bss", "f": ".bss", "g": ".rodata"}
+
+
+# -- what hvlint crosscheck found tree-sitter reading wrong (fixed) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("src", "name", "section"),
+    [
+        ("DEFINE_PER_CPU(struct vcpu_info *, xen_vcpu);", "xen_vcpu", ".data..percpu"),
+        ("static DEFINE_PER_CPU(int, xen_resched_irq) = -1;", "xen_resched_irq", ".data..percpu"),
+        ("DEFINE_PER_CPU_READ_MOSTLY(int, cpu_number);", "cpu_number", ".data..percpu..read_mostly"),
+        (
+            "DEFINE_PER_CPU_SHARED_ALIGNED(struct pcpu_hot, pcpu_hot) = { 0 };",
+            "pcpu_hot",
+            ".data..percpu..shared_aligned",
+        ),
+        ("DEFINE_PER_CPU_PAGE_ALIGNED(struct gdt_page, gdt_page);", "gdt_page", ".data..percpu..page_aligned"),
+        (
+            "DEFINE_IDTENTRY_RAW(xenpv_exc_nmi)\n{\n\texc_nmi(regs);\n}\n",
+            "xenpv_exc_nmi",
+            ".noinstr.text",
+        ),
+        ("DEFINE_IDTENTRY_SYSVEC(sysvec_xen_hvm_callback)\n{\n\tx();\n}\n", "sysvec_xen_hvm_callback", ".noinstr.text"),
+    ],
+)
+def test_declaration_macros_put_their_symbol_in_their_own_section(src: str, name: str, section: str) -> None:
+    from hvlint.model import Project
+
+    f = facts(src)
+    p = Project.build([f], lambda _: table_for(None))
+    assert p.symbols[f"t.c::{name}"].section == section
+    assert [d.name for d in f.decls if d.scope is None] == [name]
+
+
+def test_xen_guest_handles_declare_no_object() -> None:
+    f = facts("DEFINE_GUEST_HANDLE(u64);\nDEFINE_GUEST_HANDLE_STRUCT(mmu_update);\nu64 used_here;\n")
+    assert [d.name for d in f.decls] == ["used_here"]
