@@ -170,6 +170,12 @@ def _open_precise(ns: argparse.Namespace, opts: Options, required: bool = False)
         return None
     cc = os.path.abspath(ns.compile_commands) if ns.compile_commands else None
     bd = os.path.abspath(ns.build_dir) if ns.build_dir else None
+    if not explicit:
+        from hvlint.frontend.clang import available, find_database
+
+        found, why = find_database(root, None), None
+        if found is not None and (why := available()) is not None:
+            print(f"hvlint: note: {os.path.relpath(found)} is not used: {why}", file=sys.stderr)
     return open_precise(root, cc, bd, explicit)
 
 

@@ -10,16 +10,8 @@ from dataclasses import dataclass, field
 
 from hvlint.errors import HvlintError
 from hvlint.facts import FileFacts
-from hvlint.frontend.clang import (
-    ClangView,
-    Command,
-    Database,
-    available,
-    file_states,
-    find_database,
-    load_database,
-    merge,
-)
+from hvlint.frontend import clang
+from hvlint.frontend.clang import ClangView, Command, Database, file_states, find_database, load_database, merge
 
 
 @dataclass
@@ -81,7 +73,7 @@ def open_precise(root: str, compile_commands: str | None, build_dir: str | None,
                 else "no compile_commands.json at the tree root (give --compile-commands FILE)"
             )
         return None
-    why = available()
+    why = clang.available()  # looked up here: tests replace it
     if why is not None:
         if explicit:
             raise HvlintError(why)

@@ -251,3 +251,18 @@ def test_libclang_views_are_kept_while_every_file_the_parse_read_is_unchanged(tr
     header.write_text(header.read_text() + "#define __init\n")
     gone = _hvlint("--format", "json", str(tree))
     assert not {f for f in _found(gone.stdout) if f[2] == "HV301"}, gone.stdout
+
+
+def test_a_database_found_without_libclang_is_a_note_not_an_error(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hvlint import cli
+    from hvlint.frontend import clang
+
+    monkeypatch.setattr(clang, "available", lambda: "libclang is not available (ImportError: test)")
+    assert cli.main(["check", "--jobs", "1", str(tree)]) == 1
+    err = capsys.readouterr().err
+    assert "compile_commands.json is not used: libclang is not available" in err
+    assert "precise mode" not in err
+    assert cli.main(["check", "--jobs", "1", "--build-dir", str(tree), str(tree)]) == 2
+    assert "hvlint: error: libclang is not available" in capsys.readouterr().err
