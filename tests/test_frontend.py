@@ -346,3 +346,18 @@ def test_declaration_macros_put_their_symbol_in_their_own_section(src: str, name
 def test_xen_guest_handles_declare_no_object() -> None:
     f = facts("DEFINE_GUEST_HANDLE(u64);\nDEFINE_GUEST_HANDLE_STRUCT(mmu_update);\nu64 used_here;\n")
     assert [d.name for d in f.decls] == ["used_here"]
+
+
+def test_labels_are_no_references() -> None:
+    src = "int f(void)\n{\n\tif (g())\n\t\tgoto error;\n\treturn 0;\nerror:\n\treturn error_count;\n}\n"
+    f = extract_c("t.c", src.encode(), VOCAB, refs=True)
+    assert [r.name for r in decl(f, "f").refs] == ["error_count"]
+    assert [r.name for r in decl(f, "f").calls] == ["g"]
+
+
+def test_a_macro_value_as_first_argument_declares_nothing() -> None:
+    f = facts(
+        "DECLARE_PCI_FIXUP_CLASS_HEADER(PCI_ANY_ID, PCI_ANY_ID,\n\t\t\t       PCI_CLASS_DISPLAY_VGA, 8, fixup);\n"
+    )
+    assert [d.name for d in f.decls] == []
+    assert [i.name for i in f.invocations] == ["DECLARE_PCI_FIXUP_CLASS_HEADER"]

@@ -883,6 +883,11 @@ def _line_macros(
         if declares and (nxt in ";=," or annotated):
             parts = split_top_level(text, p + 1, close - 1)
             first = text[parts[0][0] : parts[0][1]]
+            if _UPPER.fullmatch(first.strip()) and len(parts) > 1:
+                # `DECLARE_PCI_FIXUP_CLASS_HEADER(PCI_ANY_ID, ...)`: a macro's value as the
+                # first argument, not the name of what it declares (crosscheck found an object
+                # named PCI_ANY_ID); a registration, read from the invocation
+                continue
             if not re.fullmatch(r"\s*[A-Za-z_]\w*\s*", first):
                 last = text[parts[-1][0] : parts[-1][1]]
                 if len(parts) == 2 and re.fullmatch(r"\s*[A-Za-z_]\w*\s*", last):

@@ -364,6 +364,9 @@ def _led_by_one_character(words: list[str]) -> tuple[re.Pattern[str], ...]:
 
 # Where a match of each may start (every match begins with one of these words).
 _UNEVALUATED_AT = _led_by_one_character(_UNEVALUATED_NAMES)
+# Labels name no symbol: `goto error;` and a line holding `error:` (init/initramfs.c has a
+# function named error(): hvlint crosscheck found error paths "referencing" it).
+_LABEL = re.compile(r"\bgoto\s+([A-Za-z_]\w*)|\n[ \t]*([A-Za-z_]\w*)[ \t]*:(?!:)(?=[ \t]*(?:\n|/[*/]))")
 _PRE_WRITE_AT = _led_by_one_character(["++", "--", "RIP_REL_REF", "rip_rel_ptr"])
 _ARG_WRITE_AT = _led_by_one_character(_COPY_FUNCTIONS)
 
@@ -665,6 +668,10 @@ class _Extractor:
             close = match_paren(text, u.end() - 1)
             if close > 0:
                 skip.append((u.end(), close))
+        for lm in _LABEL.finditer(text, start, end):
+            g = 1 if lm.group(1) is not None else 2
+            if lm.group(g) not in ("default", "case"):
+                skip.append((lm.start(g), lm.end(g)))
         if skip:
             token_starts = list(map(_START, toks))
             for a, b in skip:
