@@ -119,19 +119,25 @@ def build(
             g.nodes[s.id]["inline"] = True
         if s.sections:
             g.nodes[s.id]["sections"] = list(s.sections)
-    # Members: who is assigned to `.member` anywhere (from the assigning file's view).
+    # Members: who is assigned to `.member` anywhere (from the assigning file's view), and
+    # to which struct's member where the front end knew the type (precise mode).
     members: dict[str, set[str]] = {}
+    typed: dict[str, dict[str, set[str]]] = {}  # member -> function -> structs
     regs = registrations()
     for f in project.facts:
         for d in f.decls:
             for member, fn in d.assigns:
                 members.setdefault(member, set()).update(project.resolve(fn, f.path))
+            for struct_member, fn in d.typed_assigns:
+                struct, _, member = struct_member.rpartition(".")
+                for t in project.resolve(fn, f.path):
+                    typed.setdefault(member, {}).setdefault(t, set()).add(struct)
         for inv in f.invocations:
             reg = regs.get(inv.name)
             if reg is not None and reg.role == "static_call" and reg.key is not None and len(inv.args) > reg.arg:
                 key = "static_call:" + inv.args[reg.key].strip()
                 members.setdefault(key, set()).update(project.resolve(_ident(inv.args[reg.arg]), f.path))
-    expand = _Expansions(macros, project, dual)
+    expand = _Expansions(macros, project, dual, typed)
     sink = _Sink(g, stats)
     file_keys = _edge_keys(edge_cache, project, members, macros)
     # A file's symbols follow each other in project.defs (an id is path::name): the files are
@@ -363,6 +369,12 @@ def _edges_of(
             targets = members.get(r.name, set())
             if not targets:
                 unresolved("call through a member nothing in scope is assigned to", f".{r.name}")
+            if r.through is not None:
+                # typed (precise mode): not the functions known to sit in another struct's member
+                struct = r.through.rpartition(".")[0]
+                known = through.typed.get(r.name, {})
+                targets = {t for t in targets if t not in known or struct in known[t]}
+                extra = {**extra, "through": r.through}
             for t in sorted(targets):
                 edge(sid, t, "call", r.line, {"via": r.name, **extra})
             continue
@@ -419,12 +431,18 @@ class _Expansions:
     out once: the same macro (`WARN_ON`, `pr_info`) is called from thousands of sites, and
     what it expands to depends only on the name and how it is used."""
 
-    __slots__ = ("macros", "project", "dual", "_done")
+    __slots__ = ("macros", "project", "dual", "typed", "_done")
 
     def __init__(
-        self, macros: Mapping[str, tuple[str, ...]], project: Project, dual: Mapping[str, Dual] | None
+        self,
+        macros: Mapping[str, tuple[str, ...]],
+        project: Project,
+        dual: Mapping[str, Dual] | None,
+        typed: dict[str, dict[str, set[str]]] | None = None,
     ) -> None:
         self.macros, self.project, self.dual = macros, project, dual
+        # member -> function -> the structs it is assigned to a member of (precise mode)
+        self.typed = typed or {}
         self._done: dict[tuple[str, tuple[str, ...] | None, bool, bool], dict[str, str]] = {}
 
     def __call__(

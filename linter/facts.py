@@ -92,12 +92,15 @@ class Ref:
     use: address taken, `lea f(%rip)`, `.quad f`) or "member-call" (a call through a struct
     member, `x86_init.hyper.init_platform()`, `PVOP_VCALL0(cpu.io_delay)`: `name` is the
     member; `static_call(key)(...)` gives `static_call:key`); `line` is its first occurrence.
-    `cond` is the preprocessor condition the first occurrence stands under, when known."""
+    `cond` is the preprocessor condition the first occurrence stands under, when known.
+    `through` is the struct member a member call goes through, when a front end knows the
+    type (precise mode: `clock_event_device.event_handler`)."""
 
     name: str
     line: int
     kind: str
     cond: str | None = None
+    through: str | None = None
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -138,6 +141,9 @@ class Decl:
     # ("x86_platform", "calibrate_tsc", "xen_tsc_khz", n); `ptr = &obj;` -> ("ptr", "", "&obj", n)
     # (a `&` marks an address; a bare object name is a copy of its value).
     stores: tuple[tuple[str, str, str, int], ...] = ()
+    # ("struct.member", function) for the assignments whose struct type is known (precise
+    # mode): a typed member call reaches only the functions assigned to that struct's member.
+    typed_assigns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True, unsafe_hash=True)

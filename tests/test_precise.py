@@ -172,6 +172,13 @@ def test_precise_graph_has_the_real_sections_and_the_macro_made_symbols(tree: Pa
     edges = {(e["source"], e["target"]) for e in g["edges"]}
     assert ("arch/x86/xen/pvh.c::pvh_runtime", "arch/x86/xen/pvh.c::board_setup") in edges
     assert ("arch/x86/xen/pvh.c::__initcall_early_helper", "arch/x86/xen/pvh.c::early_helper") in edges
+    # calls through a struct member reach what is assigned to that struct's member only
+    typed = {
+        (e["source"].split("::")[1], e["target"].split("::")[1], e.get("through")) for e in g["edges"] if "via" in e
+    }
+    assert ("pvh_only_pvh_ops", "pvh_probe", "pvh_ops.probe") in typed
+    assert not any(s == "pvh_only_pvh_ops" and t == "other_probe" for s, t, _ in typed)
+    assert ("pvh_through_ops", "other_probe", "other_ops.probe") in typed
 
 
 @needs_libclang
@@ -181,14 +188,18 @@ def test_crosscheck_lists_the_disagreements_by_kind(tree: Path) -> None:
     d = json.loads(r.stdout)
     assert d["counts"]["section"] == 1
     assert d["counts"]["only-libclang-symbol"] == 2
-    assert d["member_calls"] == [
-        {"path": "arch/x86/xen/pvh.c", "caller": "pvh_through_ops", "member": "probe", "through": "pvh_ops.probe"}
+    assert [(m["caller"], m["through"]) for m in d["member_calls"]] == [
+        ("pvh_through_ops", "other_ops.probe"),
+        ("pvh_through_ops", "pvh_ops.probe"),
+        ("pvh_only_pvh_ops", "pvh_ops.probe"),
     ]
     got = {(x["kind"], x["symbol"]) for x in d["disagreements"]}
     assert got == {
         ("section", "pvh_probe"),
         ("only-libclang-symbol", "board_setup"),
         ("only-libclang-symbol", "__initcall_early_helper"),
+        # p->probe() with p a struct pvh_ops *: tree-sitter, by the member's name, reaches other_probe too
+        ("only-tree-sitter-edge", "pvh_only_pvh_ops"),
     }
     text = _hvlint("crosscheck", str(tree)).stdout
     assert "arch/x86/xen/pvh.c:25: section: pvh_probe: tree-sitter .text, libclang .init.text" in text

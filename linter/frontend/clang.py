@@ -356,6 +356,7 @@ class ClangDecl:
     assigns: tuple[tuple[str, str], ...]
     # member-call name -> the struct type it goes through (`x86_hyper_init.init_platform`)
     through: tuple[tuple[str, str], ...] = ()
+    typed_assigns: tuple[tuple[str, str], ...] = ()  # ("struct.member", function)
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,7 +459,8 @@ class _Walker:
         calls: dict[str, Ref] = {}
         refs: dict[str, Ref] = {}
         assigns: dict[tuple[str, str], None] = {}
-        through: dict[str, str] = {}
+        typed: dict[tuple[str, str], None] = {}
+        through: dict[tuple[str, str], None] = {}
         body = None
         for ch in c.get_children():
             if ch.kind == K.COMPOUND_STMT:
@@ -467,7 +469,7 @@ class _Walker:
                 body = ch
                 has_init = True
         if body is not None:
-            self.scan(body, calls, refs, assigns, through, skip_callee=None)
+            self.scan(body, calls, refs, assigns, through, typed)
         ext = c.extent
         loc = c.location
         return ClangDecl(
@@ -485,10 +487,11 @@ class _Walker:
             is_inline=bool(is_inline),
             has_init=has_init,
             section=section,
-            calls=tuple(sorted(calls.values(), key=lambda r: (r.line, r.name))),
+            calls=tuple(sorted(calls.values(), key=lambda r: (r.line, r.name, r.through or ""))),
             refs=tuple(sorted(refs.values(), key=lambda r: (r.line, r.name))),
             assigns=tuple(assigns),
-            through=tuple(sorted(through.items())),
+            through=tuple(sorted(through)),
+            typed_assigns=tuple(typed),
         )
 
     def scan(
@@ -497,8 +500,8 @@ class _Walker:
         calls: dict[str, Ref],
         refs: dict[str, Ref],
         assigns: dict[tuple[str, str], None],
-        through: dict[str, str],
-        skip_callee: Any,
+        through: dict[tuple[str, str], None],
+        typed: dict[tuple[str, str], None],
     ) -> None:
         """Calls, references and member assignments under `node` (iteratively: deep
         expressions must not exhaust Python's stack)."""
@@ -524,10 +527,10 @@ class _Walker:
                     continue
                 if target is not None and target.kind == K.FIELD_DECL:
                     member = target.spelling
-                    calls.setdefault("." + member, Ref(member, line, "member-call"))
-                    parent = target.semantic_parent
-                    if parent is not None and parent.spelling:
-                        through.setdefault(member, f"{parent.spelling}.{member}")
+                    typed_name = _struct_member(target)  # one call per struct member
+                    calls.setdefault("." + (typed_name or member), Ref(member, line, "member-call", None, typed_name))
+                    if typed_name is not None:
+                        through.setdefault((member, typed_name), None)
             elif k == K.DECL_REF_EXPR:
                 target = n.referenced
                 if target is not None and target.kind in (K.FUNCTION_DECL, K.VAR_DECL):
@@ -555,6 +558,9 @@ class _Walker:
                     fn = _function_named(kids[1], K)
                     if fn is not None:
                         assigns.setdefault((kids[0].spelling, fn), None)
+                        typed_name = _struct_member(kids[0].referenced)
+                        if typed_name is not None:
+                            typed.setdefault((typed_name, fn), None)
             elif k == K.INIT_LIST_EXPR:
                 for item in n.get_children():
                     kids = list(item.get_children()) if item.kind == K.UNEXPOSED_EXPR else []
@@ -562,9 +568,23 @@ class _Walker:
                         fn = _function_named(kids[-1], K)
                         if fn is not None:
                             assigns.setdefault((kids[0].spelling, fn), None)
+                            typed_name = _struct_member(kids[0].referenced)
+                            if typed_name is not None:
+                                typed.setdefault((typed_name, fn), None)
             elif k == K.ASM_STMT:
                 in_asm = True
             stack.extend((ch, in_asm) for ch in reversed(list(n.get_children())))
+
+
+def _struct_member(field: Any) -> str | None:
+    """`struct.member` of a field cursor, None for a member of an unnamed struct or union."""
+    if field is None:
+        return None
+    parent = field.semantic_parent
+    name = parent.spelling if parent is not None else ""
+    if not name or " " in name or "(" in name:  # `struct (unnamed at ...)`
+        return None
+    return f"{name}.{field.spelling}"
 
 
 def _is_assignment(n: Any) -> bool:
@@ -636,6 +656,7 @@ def merge(ts: FileFacts, view: ClangView) -> FileFacts:
                     calls=c.calls if d.is_definition or c.calls else d.calls,
                     refs=c.refs if d.is_definition or c.refs else d.refs,
                     assigns=c.assigns or d.assigns,
+                    typed_assigns=c.typed_assigns,
                 )
             continue
         if not c.is_definition:
@@ -656,6 +677,7 @@ def merge(ts: FileFacts, view: ClangView) -> FileFacts:
                 calls=c.calls,
                 refs=c.refs,
                 assigns=c.assigns,
+                typed_assigns=c.typed_assigns,
             )
         )
     return replace(ts, decls=tuple(decls) + tuple(added), front="libclang")

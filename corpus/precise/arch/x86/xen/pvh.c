@@ -43,9 +43,29 @@ int pvh_runtime(void)
 	       board_setup(); /* precise: HV301 */
 }
 
+/* Another struct with a member of the same name: tree-sitter knows calls by the member's
+ * name only, libclang by its struct too. */
+struct other_ops {
+	int (*probe)(void);
+};
+
+static int other_probe(void)
+{
+	return 0;
+}
+
+static struct other_ops other = {
+	.probe = other_probe,
+};
+
 int pvh_through_ops(void)
 {
-	return ops.probe();
+	return ops.probe() + other.probe();
+}
+
+int pvh_only_pvh_ops(const struct pvh_ops *p)
+{
+	return p->probe();
 }
 
 early_initcall(early_helper);
