@@ -87,6 +87,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "--cache-dir", metavar="DIR", help="the cache directory (default: $HVLINT_CACHE_DIR, else ~/.cache/hvlint)"
     )
     c.add_argument("--verbose", "-v", action="store_true", help="each phase on stderr with its time and memory")
+    c.add_argument(
+        "--file-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="the longest one file may take to parse; past it the file gets HV901 (default 60, 0: no limit)",
+    )
     _precise_options(c)
     c.add_argument("--no-progress", action="store_true", help="no progress bar (shown on a terminal after 1 s)")
     c.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
@@ -432,6 +439,7 @@ def _cmd_check(ns: argparse.Namespace, out: list[str], err: list[str]) -> int:
         section_macros=cfg.section_macros,
         config_file=cfg.path or "",
         entry_points=cfg.entry_points,
+        file_timeout=max(0.0, ns.file_timeout),
     )
     from hvlint import cache
 

@@ -107,7 +107,14 @@ def _walk(root: str, top: str, out: list[str]) -> None:
         out.extend(sorted(view_files_below(root, top, SOURCE_SUFFIXES)[0]))
         return
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False, onerror=None):
+
+    def unreadable(exc: OSError) -> None:
+        # a folder the walk cannot list: kept as an entry, so that it gets its HV901
+        # (read_source says why) instead of its files going silently unlinted
+        if exc.filename and os.path.isdir(exc.filename):
+            found.append(relpath(exc.filename, root))
+
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.endswith(SOURCE_SUFFIXES):
@@ -239,6 +246,12 @@ def read_source(root: str, rel: str) -> ReadResult:
             if os.path.commonpath([real, rroot]) != rroot:
                 return ReadResult(None, "symbolic link that points outside the tree; not followed")
             st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            try:
+                os.listdir(path)
+            except OSError as exc:
+                return ReadResult(None, f"cannot read this folder ({exc.strerror or exc}): its files are not linted")
+            return ReadResult(None, "a folder, not a file")
         if not stat.S_ISREG(st.st_mode):
             return ReadResult(None, "not a regular file")
         if st.st_size > MAX_FILE_BYTES:

@@ -9,10 +9,13 @@ from __future__ import annotations
 import gc
 import os
 import re
+import signal
+import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -55,6 +58,8 @@ class Options:
     entry_points: tuple[Any, ...] = ()
     # Precise mode (hvlint.precise.Precise): the files of a compile database get libclang's view.
     precise: Any = None
+    # The longest one file may take to parse (seconds; 0: no limit): past it, HV901.
+    file_timeout: float = 60.0
 
 
 @dataclass
@@ -133,6 +138,34 @@ def _first_bad_utf8(data: bytes) -> int:
     return -1
 
 
+class _Overtime(Exception):
+    """A file took longer than FILE_TIMEOUT to parse."""
+
+
+# Seconds one file may take to parse (Options.file_timeout; set for a run and in each worker).
+FILE_TIMEOUT = 60.0
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _Overtime in this block after `seconds` (a real-time alarm; only in a process's
+    main thread, where signals are delivered: elsewhere, no limit)."""
+    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def ring(signum: int, frame: Any) -> None:
+        raise _Overtime
+
+    old = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def extract_file(
     root: str, rel: str, vocab: Vocabulary, pattern: re.Pattern[str] | None, refs: bool = False
 ) -> tuple[FileFacts, bytes]:
@@ -158,9 +191,13 @@ def extract_file(
         from hvlint.frontend.asm import extract_asm
         from hvlint.frontend.treesitter import extract_c
 
-        facts = extract_asm(rel, data) if lang == "asm" else extract_c(rel, data, vocab, pattern, refs=refs)
+        with _time_limit(FILE_TIMEOUT):
+            facts = extract_asm(rel, data) if lang == "asm" else extract_c(rel, data, vocab, pattern, refs=refs)
     except RecursionError:
         return _diagnostic_facts(rel, lang, "nesting too deep to parse: not linted", len(data)), b""
+    except _Overtime:
+        message = f"took over {FILE_TIMEOUT:g} s to parse: not linted (see --file-timeout)"
+        return _diagnostic_facts(rel, lang, message, len(data)), b""
     if extra:
         facts = replace(facts, encoding="latin-1", diagnostics=tuple(extra) + facts.diagnostics)
     return facts, data
@@ -192,7 +229,11 @@ def fewer_collections() -> None:
     gc.set_threshold(200_000, 20, 100)
 
 
-def _init_worker(root: str, vocab: Vocabulary, refs: bool, view: dict[str, bytes | None]) -> None:
+def _init_worker(
+    root: str, vocab: Vocabulary, refs: bool, view: dict[str, bytes | None], timeout: float = 60.0
+) -> None:
+    global FILE_TIMEOUT
+    FILE_TIMEOUT = timeout
     fewer_collections()
     _W.update(root=root, vocab=vocab, pattern=vocab.pattern(), refs=refs)
     discover.set_view(root, view)
@@ -393,7 +434,7 @@ def _parse_all(
     _, view = discover.view()
     progress.start(len(files) - len(reuse))
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(root, early_vocab, refs, view)
+        max_workers=jobs, initializer=_init_worker, initargs=(root, early_vocab, refs, view, FILE_TIMEOUT)
     ) as pool:
 
         def done(fut: Future[list[bytes]]) -> None:
@@ -480,6 +521,8 @@ _FILE_START = Span(1, 1, 1, 1, 0, 0)
 
 def collect(opts: Options, refs: bool = True) -> RunResult:
     """Facts of every file (with calls and references) and no rules: for the call graph."""
+    global FILE_TIMEOUT
+    FILE_TIMEOUT = opts.file_timeout
     t0 = time.perf_counter()
     set_extra_macros(opts.section_macros, opts.config_file)
     root, in_tree = find_tree(opts)
@@ -526,6 +569,8 @@ def _run_key(opts: Options, root: str, rules: list[Rule], inputs: _Inputs) -> by
 
 
 def run(opts: Options) -> RunResult:
+    global FILE_TIMEOUT
+    FILE_TIMEOUT = opts.file_timeout
     t0 = time.perf_counter()
     set_extra_macros(opts.section_macros, opts.config_file)
     forget_header_states()

@@ -138,6 +138,11 @@ def write(root: str, outcomes: list[FixOutcome]) -> list[FixOutcome]:
             done.append(o)
             continue
         try:
+            if not os.stat(os.path.join(root, o.path)).st_mode & 0o222:
+                # a rename would replace it all the same: its owner said it is not to change
+                o.error, o.applied = "is read-only: not rewritten", []
+                done.append(o)
+                continue
             write_atomic(os.path.join(root, o.path), o.new)
         except OSError as exc:
             o.error = f"cannot write: {exc.strerror or exc}"

@@ -122,6 +122,8 @@ class Prepared:
     comments: list[tuple[int, int]] = field(default_factory=list)
     # File-scope macro statements: (name, offset, arguments as written)
     invocations: list[tuple[str, int, tuple[str, ...]]] = field(default_factory=list)
+    # What the compiler would reject as never closed: ("comment" | "string" | "#if", offset)
+    unterminated: list[tuple[str, int]] = field(default_factory=list)
 
     def without_comments(self, original: str) -> str:
         """The original text with only its comments blanked (same length)."""
@@ -322,6 +324,12 @@ def prepare(
         result.comments = [(s, e) for s, e in spans if text[s] == "/"]
         lexical_strings = [(s, e) for s, e in spans if text[s] == '"']
         blanker.chars.extend(result.comments)
+        for s, e in result.comments:
+            if text[s + 1] == "*" and (e - s < 4 or text[e - 2 : e] != "*/"):
+                result.unterminated.append(("comment", s))
+        for s, e in lexical_strings:
+            if e - s < 2 or text[e - 1] != '"':
+                result.unterminated.append(("string", s))
 
     directives, asm_regions = _pass_directives(text, lexical, blanker, result, vocab)
     if directives_only:
@@ -443,6 +451,8 @@ def _pass_directives(
         # conditionals, which tree-sitter-c models as preproc nodes.
         if directive not in ("if", "ifdef", "ifndef", "elif", "else", "endif"):
             blanker.blank(start, end)
+    for frame in stack:
+        result.unterminated.append(("#if", frame.if_start))
     for frame in stack:  # unterminated #if: blank a dangling assembly region to the end
         if frame.asm_from != -1:
             blanker.blank(frame.asm_from, n)

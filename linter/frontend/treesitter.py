@@ -914,6 +914,13 @@ class _Extractor:
         return None
 
 
+_UNTERMINATED = {
+    "comment": "unterminated comment: the rest of the file is read as one",
+    "string": "unterminated string literal: it ends at the end of its line",
+    "#if": "unterminated #if: no #endif before the end of the file",
+}
+
+
 def extract_c(
     path: str, data: bytes, vocab: Vocabulary, pattern: re.Pattern[str] | None = None, *, refs: bool = False
 ) -> FileFacts:
@@ -983,6 +990,8 @@ def extract_c(
     diagnostics = list(ex.diagnostics)
     for off in prepared.unbalanced:
         diagnostics.append(Diagnostic("annotation with unbalanced parentheses left unparsed", lines.span(off, off + 1)))
+    for what, off in (full[0] if full is not None else prepared).unterminated:
+        diagnostics.append(Diagnostic(_UNTERMINATED[what], lines.span(off, off + 1)))
     return FileFacts(
         path=path,
         lang="c",
