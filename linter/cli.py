@@ -546,6 +546,11 @@ def _report(
                     files=len(res.files),
                     parse_errors=res.parse_errors,
                     seconds=res.seconds,
+                    front_ends=(
+                        {"libclang": len(opts.precise.libclang), "tree-sitter": len(opts.precise.tree_sitter)}
+                        if opts.precise is not None
+                        else None
+                    ),
                 ).rstrip("\n")
             )
         elif ns.format == "gitlab":

@@ -131,7 +131,11 @@ def check_facts(f: FileFacts, data: bytes) -> None:
 
 
 def _errors(f: FileFacts) -> int:
-    return f.stats.error_nodes + f.stats.missing_nodes
+    """Lines with a parse error: what a reader sees.  (Counting error nodes instead is noise
+    on an input broken already: tree-sitter recovers differently once a fix changes the
+    length of a blanked attribute, 5 nodes on 5 lines becoming 6 nodes on 4 lines in the
+    campaign's one failure, tests/data/fuzz/.)"""
+    return f.stats.error_lines
 
 
 _VOCAB = vocabulary_for(table_for(None))

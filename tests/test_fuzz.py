@@ -34,6 +34,17 @@ def test_mutated_kernel_files(tmp_path: Path, which: int, donor: int, seed: int,
     check_input(mutated, name, str(tmp_path))
 
 
+REGRESSIONS = Path(__file__).parent / "data" / "fuzz"
+
+
+def test_inputs_that_failed_once(tmp_path: Path) -> None:
+    """Inputs a campaign found failing, kept after the fix (file name: input number-seed)."""
+    found = sorted(REGRESSIONS.iterdir())
+    assert found
+    for p in found:
+        check_input(p.read_bytes(), p.name.split("-", 1)[1], str(tmp_path))
+
+
 def test_the_seeds_themselves(tmp_path: Path) -> None:
     assert len(SEEDS) >= 40
     for name, data in SEEDS:

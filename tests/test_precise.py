@@ -156,6 +156,8 @@ def test_precise_findings_follow_the_configuration_and_macro_made_definitions(tr
     assert _found(plain.stdout) == _marks(tree, "tree-sitter"), plain.stderr
     r = _hvlint("--format", "json", "-v", str(tree))  # compile_commands.json at the root: found
     assert _found(r.stdout) == _marks(tree, "precise"), r.stderr
+    assert json.loads(r.stdout)["stats"]["front_ends"] == {"libclang": 2, "tree-sitter": 4}
+    assert "front_ends" not in json.loads(plain.stdout)["stats"]
     assert "precise mode: 2 files from libclang, 4 from tree-sitter" in r.stderr
     assert "dropped 4 flags: loads code (plugin)" in r.stderr
     assert "dropped 2 flags: GCC-only flag clang rejects: -fconserve-stack, -mrecord-mcount" in r.stderr

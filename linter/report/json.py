@@ -37,12 +37,23 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def render(findings: list[Finding], *, root: str, files: int, parse_errors: int, seconds: float) -> str:
+def render(
+    findings: list[Finding],
+    *,
+    root: str,
+    files: int,
+    parse_errors: int,
+    seconds: float,
+    front_ends: dict[str, int] | None = None,
+) -> str:
+    stats: dict[str, Any] = {"files": files, "parse_errors": parse_errors, "seconds": round(seconds, 3)}
+    if front_ends is not None:  # precise mode: how many files each front end read
+        stats["front_ends"] = front_ends
     doc = {
         "version": 1,
         "tool": {"name": "hvlint", "version": __version__},
         "root": root,
         "findings": [finding_dict(f) for f in findings],
-        "stats": {"files": files, "parse_errors": parse_errors, "seconds": round(seconds, 3)},
+        "stats": stats,
     }
     return json.dumps(doc, indent=2) + "\n"
