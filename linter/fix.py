@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import stat
 import tempfile
 from dataclasses import dataclass
@@ -60,6 +61,9 @@ def _neg(rule: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in rule)
 
 
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
 def apply_to_bytes(old: bytes, findings: list[Finding]) -> tuple[bytes, list[Finding]]:
     out: list[bytes] = []
     pos = 0
@@ -73,6 +77,8 @@ def apply_to_bytes(old: bytes, findings: list[Finding]) -> tuple[bytes, list[Fin
         s, e = fix.span.start, fix.span.end
         if s < pos or old[s:e].decode("latin-1") != fix.original:
             continue  # the file changed since it was linted, or overlapping: leave it
+        if ";" in _STRING.sub("", fix.original):
+            continue  # an annotation never holds a statement's end: a misread, not a fix
         out.append(old[pos:s])
         out.append(fix.replacement.encode("latin-1", errors="replace"))
         pos = e

@@ -503,6 +503,8 @@ def _pass_vocabulary(
         if args is None:
             continue
         p, close = args
+        if close >= 0 and name in vocab.calls and _past_statement(text, p, close):
+            close = -1  # `__attribute__((section((".x")));` closed lines later: not its arguments
         if close < 0:
             if name in vocab.calls:
                 result.unbalanced.append(start)
@@ -556,6 +558,21 @@ def _pass_vocabulary(
                     replace.append((parts[i][1], " "))
                 result.invocations.append((name, start, (text[parts[0][0] : parts[0][1]].strip(),)))
             pos = p + 1
+
+
+_STRING_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def _past_statement(text: str, open_pos: int, close: int) -> bool:
+    """Whether an annotation's parentheses close past the end of its statement (a `;`, `{`
+    or `}` between them, outside strings): an unbalanced annotation whose parenthesis met
+    one of a later line.  Taken as its arguments, its fix would swallow the code between
+    (found by fuzzing --fix)."""
+    seg = text[open_pos:close]
+    if ";" not in seg and "{" not in seg and "}" not in seg:
+        return False
+    seg = _STRING_LITERAL.sub("", seg)
+    return ";" in seg or "{" in seg or "}" in seg
 
 
 def _argument_list(text: str, end: int) -> tuple[int, int] | None:
