@@ -49,7 +49,8 @@ def _hostile(tree: Path) -> str:
     return (
         f"gcc -fplugin={so} -fplugin-arg-evil-x=1 -Xclang -load -Xclang {so} -fpass-plugin={so} "
         f"@{tree}/rsp.txt -I/etc -include /etc/passwd -B/usr/lib --gcc-toolchain=/opt "
-        "-MF dep.d -o /tmp/evil.o -c arch/x86/xen/evil.c"
+        "-MF dep.d -o /tmp/evil.o -fmodule-map-file=/etc/x.modulemap -ftime-trace=/tmp/trace.json "
+        "-fcrash-diagnostics-dir=/tmp -iwithprefix/etc -mllvm -some-backend-option -c arch/x86/xen/evil.c"
     )
 
 
@@ -102,7 +103,20 @@ def test_sanitize_drops_every_flag_that_loads_code_or_leaves_the_tree(tree: Path
     cmd = sanitize(shlex.split(_hostile(tree)), str(tree), "arch/x86/xen/evil.c", [str(tree)])
     assert cmd.path == "arch/x86/xen/evil.c"
     joined = " ".join(cmd.args)
-    for bad in ("plugin", "evil.so", "-load", "rsp.txt", "/etc", "/usr/lib", "/opt", "dep.d", "evil.o", "gcc"):
+    for bad in (
+        "plugin",
+        "evil.so",
+        "-load",
+        "rsp.txt",
+        "/etc",
+        "/usr/lib",
+        "/opt",
+        "dep.d",
+        "evil.o",
+        "gcc",
+        "/tmp",
+        "llvm",
+    ):
         assert bad not in joined, (bad, cmd.args)
     reasons = {why for _, why in cmd.dropped}
     assert reasons == {
@@ -111,7 +125,16 @@ def test_sanitize_drops_every_flag_that_loads_code_or_leaves_the_tree(tree: Path
         "path outside the tree and the build folder",
         "chooses a toolchain",
         "output or dependency file",
+        "not needed to parse (only known flags are passed)",
     }
+    assert sorted(f for f, why in cmd.dropped if why.startswith("not needed")) == [
+        "-fcrash-diagnostics-dir=/tmp",
+        "-fmodule-map-file=/etc/x.modulemap",
+        "-ftime-trace=/tmp/trace.json",
+        "-iwithprefix/etc",
+        "-mllvm",
+        "-some-backend-option",
+    ]
     dropped = [flag for flag, _ in cmd.dropped]
     assert f"-Xclang -load {tree}/evil.so" in dropped
     assert sum(why == "loads code (plugin)" for _, why in cmd.dropped) == 4

@@ -120,6 +120,24 @@ _GCC_ONLY = (
 _NOISE = ("-W", "-O", "-g", "-p", "-fdiagnostics", "-fmessage-length", "-fmacro-prefix-map=", "-ffile-prefix-map=")
 
 
+# The flags libclang is given besides paths and output: macros, the language standard, the
+# target and its features, and the -f options that change the language or predefine macros
+# (__CHAR_UNSIGNED__, __SSP_STRONG__, __PIE__, __SANITIZE_ADDRESS__...).
+_PARSE_FLAG = re.compile(
+    r"-[DU].+|-std=[\w+]+|-ansi|-nostdinc|-nostdlibinc|-undef|-w|--target=[\w.-]+"
+    r"|-m(?!llvm\b)[\w=.,+-]+"
+    r"|-f(?:no-)?(?:short-wchar|unsigned-char|signed-char|common|ms-extensions|plan9-extensions"
+    r"|gnu89-inline|gnu-keywords|asm|builtin[\w-]*|freestanding|hosted|PIE|PIC|pie|pic"
+    r"|stack-protector[\w-]*|cf-protection(?:=\w+)?|sanitize=[\w,-]+|strict-aliasing|strict-overflow"
+    r"|wrapv|trapv|delete-null-pointer-checks|signed-bitfields|unsigned-bitfields|declspec"
+    r"|dollars-in-identifiers|trivial-auto-var-init=\w+|zero-call-used-regs=[\w-]+|omit-frame-pointer"
+    r"|optimize-sibling-calls|jump-tables|asynchronous-unwind-tables|unwind-tables|exceptions"
+    r"|function-sections|data-sections|align-functions(?:=\d+)?|patchable-function-entry=[\d,]+"
+    r"|stack-check|stack-clash-protection|merge-all-constants|inline-functions|split-stack"
+    r"|visibility=\w+|strict-flex-arrays=\d|ident|pcc-struct-return|reg-struct-return)"
+)
+
+
 def _inside(path: str, places: Sequence[str]) -> bool:
     real = os.path.realpath(path)
     return any(real == p or real.startswith(p.rstrip("/") + "/") for p in places)
@@ -212,7 +230,17 @@ def sanitize(argv: Sequence[str], directory: str, source: str, places: Sequence[
         if a.startswith(("-Wa,", "-Wl,", "-Wp,")):
             dropped.append((a, "passed to another tool"))
             continue
-        args.append(a)
+        if a in ("-D", "-U", "-target", "-x") and i < n:
+            args += [a, argv[i]]
+            i += 1
+            continue
+        if _PARSE_FLAG.fullmatch(a):
+            args.append(a)
+            continue
+        # Only flags known to change what the parse sees are passed on: any other may
+        # read or write files (-fmodule-map-file=, -ftime-trace=, -fcrash-diagnostics-dir=,
+        # -iwithprefix) or reach the backend (-mllvm).
+        dropped.append((a, "not needed to parse (only known flags are passed)"))
     rel = os.path.relpath(src_real, root)
     return Command(rel, directory, tuple(args), tuple(dropped))
 
