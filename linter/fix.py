@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 
 from hvlint.findings import Finding, Fix
@@ -137,8 +138,32 @@ def write_atomic(path: str, data: bytes) -> None:
         raise
 
 
+_STALE_SECONDS = 600
+
+
+def _remove_stale_temporaries(folder: str) -> None:
+    """A run killed between writing its temporary file and renaming it leaves the file
+    behind (the original intact): remove ours (`.hvlint-*.tmp`) once they are old enough
+    that no running hvlint can still be writing them."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        if name.startswith(".hvlint-") and name.endswith(".tmp"):
+            path = os.path.join(folder, name)
+            try:
+                st = os.lstat(path)
+                if stat.S_ISREG(st.st_mode) and now - st.st_mtime > _STALE_SECONDS:
+                    os.unlink(path)
+            except OSError:
+                pass
+
+
 def write(root: str, outcomes: list[FixOutcome]) -> list[FixOutcome]:
     done: list[FixOutcome] = []
+    cleaned: set[str] = set()
     for o in outcomes:
         if o.error is not None or o.new == o.old:
             done.append(o)
@@ -149,6 +174,10 @@ def write(root: str, outcomes: list[FixOutcome]) -> list[FixOutcome]:
                 o.error, o.applied = "is read-only: not rewritten", []
                 done.append(o)
                 continue
+            folder = os.path.dirname(os.path.join(root, o.path))
+            if folder not in cleaned:
+                cleaned.add(folder)
+                _remove_stale_temporaries(folder)
             write_atomic(os.path.join(root, o.path), o.new)
         except OSError as exc:
             o.error = f"cannot write: {exc.strerror or exc}"

@@ -83,10 +83,24 @@ def open_precise(root: str, compile_commands: str | None, build_dir: str | None,
     return Precise(load_database(path, root, build_dir))
 
 
-def _parse_one(args: tuple[str, Command]) -> ClangView:
+def _parse_one(args: tuple[str, Command, float]) -> ClangView:
+    """libclang's view of one file, given at most `limit` seconds: libclang runs in C, where
+    no alarm reaches it, so it parses in a thread of its own and is left behind (a daemon,
+    ended with the process) when it takes longer."""
+    import threading
+
     from hvlint.frontend.clang import parse
 
-    return parse(*args)
+    root, cmd, limit = args
+    if limit <= 0:
+        return parse(root, cmd)
+    box: list[ClangView] = []
+    t = threading.Thread(target=lambda: box.append(parse(root, cmd)), daemon=True)
+    t.start()
+    t.join(limit)
+    if box:
+        return box[0]
+    return ClangView(cmd.path, failed=f"libclang took over {limit:g} s: not parsed (see --file-timeout)")
 
 
 def _view_key(root: str, cmd: Command) -> bytes:
@@ -126,7 +140,9 @@ def ensure_views(p: Precise, root: str, paths: list[str], jobs: int) -> None:
                 p.views[rel] = v
                 p.from_cache += 1
         todo = [rel for rel in todo if rel not in p.views]
-    work = [(root, p.db.commands[rel]) for rel in todo]
+    from hvlint import engine
+
+    work = [(root, p.db.commands[rel], engine.FILE_TIMEOUT) for rel in todo]
     if not work:
         return
     if jobs > 1 and len(work) > 1:

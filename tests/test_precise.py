@@ -302,3 +302,17 @@ def test_a_database_found_without_libclang_is_a_note_not_an_error(
     assert "precise mode" not in err
     assert cli.main(["check", "--jobs", "1", "--build-dir", str(tree), str(tree)]) == 2
     assert "hvlint: error: libclang is not available" in capsys.readouterr().err
+
+
+@needs_libclang
+def test_a_libclang_parse_past_the_file_timeout_is_left_behind(tree: Path) -> None:
+    """libclang runs in C, out of reach of the alarm that bounds tree-sitter's parse: it gets
+    a thread of its own, and a view that says why when it takes longer (the file then falls
+    back to tree-sitter, as in the test above)."""
+    from hvlint.precise import _parse_one
+
+    db = load_database(str(tree / "compile_commands.json"), str(tree))
+    slow = _parse_one((str(tree), db.commands["arch/x86/xen/pvh.c"], 0.0001))
+    assert slow.failed == "libclang took over 0.0001 s: not parsed (see --file-timeout)"
+    ok = _parse_one((str(tree), db.commands["arch/x86/xen/pvh.c"], 60.0))
+    assert ok.failed is None and any(d.name == "board_setup" for d in ok.decls)

@@ -322,3 +322,19 @@ def test_a_fix_run_killed_halfway_leaves_each_file_old_or_new(tree: Path) -> Non
     r = _hvlint("--fix", "--no-cache", str(d))
     assert r.returncode == 0, r.stderr
     assert all((d / name).read_text() == new[name] for name in old)
+
+
+def test_fix_removes_its_own_stale_temporary_files_only(tree: Path) -> None:
+    d = tree / "arch/x86/xen"
+    target = d / "t.c"
+    target.write_text(FIXABLE.format(i=3))
+    stale, fresh, other = d / ".hvlint-abc123.tmp", d / ".hvlint-def456.tmp", d / ".other-ghi.tmp"
+    for p in (stale, fresh, other):
+        p.write_text("half a file\n")
+    hour_ago = time.time() - 3600
+    os.utime(stale, (hour_ago, hour_ago))
+    os.utime(other, (hour_ago, hour_ago))
+    r = _hvlint("--fix", "--no-cache", str(target))
+    assert r.returncode == 0, r.stderr
+    assert not stale.exists()  # left by a killed run an hour ago
+    assert fresh.exists() and other.exists()  # maybe another hvlint's, mid-write; not ours
