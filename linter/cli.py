@@ -87,13 +87,6 @@ def _build_parser() -> argparse.ArgumentParser:
         "--cache-dir", metavar="DIR", help="the cache directory (default: $HVLINT_CACHE_DIR, else ~/.cache/hvlint)"
     )
     c.add_argument("--verbose", "-v", action="store_true", help="each phase on stderr with its time and memory")
-    c.add_argument(
-        "--file-timeout",
-        type=float,
-        default=60.0,
-        metavar="SECONDS",
-        help="the longest one file may take to parse; past it the file gets HV901 (default 60, 0: no limit)",
-    )
     _precise_options(c)
     c.add_argument("--no-progress", action="store_true", help="no progress bar (shown on a terminal after 1 s)")
     c.add_argument("--quiet", "-q", action="store_true", help="no summary line on stderr")
@@ -151,6 +144,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _precise_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--file-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="the longest one file may take to parse; past it the file gets HV901 (default 60, 0: no limit)",
+    )
     p.add_argument(
         "--compile-commands",
         metavar="FILE",
@@ -263,7 +263,14 @@ def _graph(ns: argparse.Namespace):  # type: ignore[no-untyped-def]
     from hvlint import callgraph
     from hvlint.engine import build_graph, collect
 
-    opts = Options(paths=[ns.path], root=ns.root, scope=ns.scope, jobs=_jobs(ns.jobs), arch=ns.arch)
+    opts = Options(
+        paths=[ns.path],
+        root=ns.root,
+        scope=ns.scope,
+        jobs=_jobs(ns.jobs),
+        arch=ns.arch,
+        file_timeout=max(0.0, ns.file_timeout),
+    )
     opts.precise = _open_precise(ns, opts)
     res = collect(opts)
     _, g, stats = build_graph(res.root, res.in_tree, res.facts, ns.arch, res.fact_keys)
@@ -598,7 +605,14 @@ def _cmd_crosscheck(ns: argparse.Namespace, out: list[str], err: list[str]) -> i
     from hvlint import cache, crosscheck, precise
     from hvlint.engine import build_graph, collect
 
-    opts = Options(paths=[ns.path], root=ns.root, scope=ns.scope, jobs=_jobs(ns.jobs), arch=ns.arch)
+    opts = Options(
+        paths=[ns.path],
+        root=ns.root,
+        scope=ns.scope,
+        jobs=_jobs(ns.jobs),
+        arch=ns.arch,
+        file_timeout=max(0.0, ns.file_timeout),
+    )
     p = _open_precise(ns, opts, required=True)
     with cache.opened(ns.no_cache, ns.cache_dir):
         res = collect(opts)  # tree-sitter alone
