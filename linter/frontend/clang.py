@@ -466,10 +466,7 @@ class _Walker:
         for c in tu.cursor.get_children():
             if c.kind not in (K.FUNCTION_DECL, K.VAR_DECL) or not self._here(c):
                 continue
-            yield self.decl(c)
-            if c.kind == K.FUNCTION_DECL and c.is_definition():
-                # block-scope statics are the function's own: tree-sitter keeps them so too
-                pass
+            yield self.decl(c)  # block-scope statics stay tree-sitter's (merge keeps them)
 
     def decl(self, c: Any) -> ClangDecl:
         K, ci = self.K, self.ci
